@@ -13,6 +13,7 @@ export default defineConfig({
     include: [
       '@tensorflow/tfjs-core',
       '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops',
+      '@tensorflow/tfjs-core/dist/register_all_gradients',
       '@tensorflow/tfjs-backend-cpu',
       '@tensorflow/tfjs-backend-webgl',
       '@tensorflow/tfjs-backend-webgpu',

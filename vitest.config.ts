@@ -1,5 +1,5 @@
-// Node tests mirror src/; browser tests (tests/browser) drive headless Chromium
-// through playwright-core and run one file at a time (a browser is heavy on 2 cores).
+// Node tests mirror src/; browser tests (tests/browser) drive headless Chromium through
+// playwright-core, one file at a time (a browser is heavy on 2 cores).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,6 +8,5 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,
-    reporters: ['default'],
   },
 });

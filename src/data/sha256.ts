@@ -2,7 +2,8 @@
 // (Web Crypto's digest() needs the whole file in memory). Recorded as `data.sha256` in
 // the export (spec/EXPORT.md).
 
-const K = new Uint32Array([
+// Int32 storage keeps every value a small integer for the JIT; arithmetic is `| 0`.
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -14,10 +15,10 @@ const K = new Uint32Array([
 ]);
 
 export class Sha256 {
-  private h = new Uint32Array([
+  private h = new Int32Array([
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ]);
-  private w = new Uint32Array(64);
+  private w = new Int32Array(64);
   private block = new Uint8Array(64);
   private filled = 0;
   private bytes = 0;
@@ -51,7 +52,7 @@ export class Sha256 {
     view.setUint32(pad.length - 8, Math.floor(bits / 2 ** 32));
     view.setUint32(pad.length - 4, bits >>> 0);
     this.update(pad);
-    return Array.from(this.h, (x) => x.toString(16).padStart(8, '0')).join('');
+    return Array.from(this.h, (x) => (x >>> 0).toString(16).padStart(8, '0')).join('');
   }
 
   private compress(d: Uint8Array, o: number): void {
@@ -65,18 +66,19 @@ export class Sha256 {
       const b = w[t - 2];
       const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
       const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
-      w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
+      w[t] = (((w[t - 16] + s0) | 0) + ((w[t - 7] + s1) | 0)) | 0;
     }
     const h = this.h;
     let a = h[0], b = h[1], c = h[2], e = h[4], f = h[5], g = h[6], dd = h[3], hh = h[7];
     for (let t = 0; t < 64; t++) {
       const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const t1 = (hh + S1 + ((e & f) ^ (~e & g)) + K[t] + w[t]) | 0;
+      const t1 = (((hh + S1) | 0) + ((((e & f) ^ (~e & g)) + ((K[t] + w[t]) | 0)) | 0)) | 0;
       const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
       const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
       hh = g; g = f; f = e; e = (dd + t1) | 0;
       dd = c; c = b; b = a; a = (t1 + t2) | 0;
     }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += dd; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+    h[0] = (h[0] + a) | 0; h[1] = (h[1] + b) | 0; h[2] = (h[2] + c) | 0; h[3] = (h[3] + dd) | 0;
+    h[4] = (h[4] + e) | 0; h[5] = (h[5] + f) | 0; h[6] = (h[6] + g) | 0; h[7] = (h[7] + hh) | 0;
   }
 }

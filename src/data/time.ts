@@ -44,10 +44,44 @@ function fromMatch(m: RegExpExecArray, y: number, mo: number, d: number): number
   return t - zoneMinutes(m[8]) * 60_000;
 }
 
+/** Digits of `s` from `i` to `j` (exclusive) as a number, or -1 if any is not a digit. */
+function digitsAt(s: string, i: number, j: number): number {
+  let v = 0;
+  for (let k = i; k < j; k++) {
+    const d = s.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * The regex-free fast path for the fixed widths nearly every file uses:
+ * "YYYY-MM-DD", "YYYY.MM.DD HH:MM", "YYYY-MM-DDTHH:MM:SS"; NaN for anything else.
+ */
+function fixedYmd(s: string): number {
+  const n = s.length;
+  if (n !== 10 && n !== 16 && n !== 19) return NaN;
+  const sep = s[4];
+  if ((sep !== '-' && sep !== '.' && sep !== '/') || s[7] !== sep) return NaN;
+  const y = digitsAt(s, 0, 4);
+  const mo = digitsAt(s, 5, 7);
+  const d = digitsAt(s, 8, 10);
+  if (n === 10) return y < 0 || mo < 0 || d < 0 ? NaN : compose(y, mo, d, 0, 0, 0, 0);
+  if ((s[10] !== ' ' && s[10] !== 'T') || s[13] !== ':' || (n === 19 && s[16] !== ':')) return NaN;
+  const h = digitsAt(s, 11, 13);
+  const mi = digitsAt(s, 14, 16);
+  const sec = n === 19 ? digitsAt(s, 17, 19) : 0;
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return NaN;
+  return compose(y, mo, d, h, mi, sec, 0);
+}
+
 /** A date (with or without time of day) or a unix timestamp, as UTC epoch ms; NaN if invalid. */
 export function parseTime(format: TimeFormat, s: string): number {
   switch (format) {
     case 'ymd': {
+      const fast = fixedYmd(s);
+      if (!Number.isNaN(fast)) return fast;
       const m = YMD.exec(s);
       return m === null ? NaN : fromMatch(m, Number(m[1]), Number(m[2]), Number(m[3]));
     }

@@ -98,8 +98,8 @@ export interface LoadReport {
   first_time: string;
   last_time: string;
   order_book: boolean;
-  /** Label distribution per split with the default settings; added by `inspect`. */
-  labels?: Record<SplitName, LabelCounts> | null;
+  /** Label distribution per split with the default settings; null until `inspect` (or the app) adds it. */
+  labels: Record<SplitName, LabelCounts> | null;
   file_name: string | null;
   bytes: number;
   sha256: string;

@@ -5,44 +5,18 @@
 import { UserError } from '../errors.ts';
 
 // Opcodes, named as in CPython's pickletools: https://github.com/python/cpython/blob/main/Lib/pickletools.py
-const MARK = 0x28; // (
-const EMPTY_TUPLE = 0x29; // )
-const STOP = 0x2e; // .
-const BINFLOAT = 0x47; // G
-const BININT = 0x4a; // J
-const BININT1 = 0x4b; // K
-const BININT2 = 0x4d; // M
-const NONE = 0x4e; // N
-const BINPERSID = 0x51; // Q
-const REDUCE = 0x52; // R
-const BINSTRING = 0x54; // T
-const SHORT_BINSTRING = 0x55; // U
-const BINUNICODE = 0x58; // X
-const EMPTY_LIST = 0x5d; // ]
-const APPEND = 0x61; // a
-const BUILD = 0x62; // b
-const GLOBAL = 0x63; // c
-const APPENDS = 0x65; // e
-const BINGET = 0x68; // h
-const LONG_BINGET = 0x6a; // j
-const BINPUT = 0x71; // q
-const LONG_BINPUT = 0x72; // r
-const SETITEM = 0x73; // s
-const TUPLE = 0x74; // t
-const SETITEMS = 0x75; // u
-const EMPTY_DICT = 0x7d; // }
-const PROTO = 0x80;
-const TUPLE1 = 0x85;
-const TUPLE2 = 0x86;
-const TUPLE3 = 0x87;
-const NEWTRUE = 0x88;
-const NEWFALSE = 0x89;
-const LONG1 = 0x8a;
-const SHORT_BINUNICODE = 0x8c; // protocol 4, with FRAME, STACK_GLOBAL and MEMOIZE
-const STACK_GLOBAL = 0x93;
-const MEMOIZE = 0x94;
-const FRAME = 0x95;
+// Protocol 2 is what torch.save writes; SHORT_BINUNICODE, STACK_GLOBAL, MEMOIZE, FRAME are protocol 4.
+const OP = {
+  PROTO: 0x80, FRAME: 0x95, STOP: 0x2e, MARK: 0x28,
+  EMPTY_TUPLE: 0x29, TUPLE: 0x74, TUPLE1: 0x85, TUPLE2: 0x86, TUPLE3: 0x87,
+  EMPTY_LIST: 0x5d, APPEND: 0x61, APPENDS: 0x65, EMPTY_DICT: 0x7d, SETITEM: 0x73, SETITEMS: 0x75,
+  NONE: 0x4e, NEWTRUE: 0x88, NEWFALSE: 0x89, BININT: 0x4a, BININT1: 0x4b, BININT2: 0x4d, LONG1: 0x8a, BINFLOAT: 0x47,
+  BINUNICODE: 0x58, SHORT_BINUNICODE: 0x8c, BINSTRING: 0x54, SHORT_BINSTRING: 0x55,
+  GLOBAL: 0x63, STACK_GLOBAL: 0x93, REDUCE: 0x52, BUILD: 0x62, BINPERSID: 0x51,
+  BINPUT: 0x71, LONG_BINPUT: 0x72, MEMOIZE: 0x94, BINGET: 0x68, LONG_BINGET: 0x6a,
+} as const;
 const HIGHEST_PROTOCOL = 5;
+const MAX_NAME = 256; // longest GLOBAL module or name line accepted
 const BATCH_SIZE = 1000; // pickle.py's _BATCHSIZE: SETITEMS groups at most this many pairs
 
 const ORDERED_DICT = 'collections.OrderedDict';
@@ -109,9 +83,10 @@ export function unpickle(bytes: Uint8Array, context: string): PyValue {
     }
   };
   const line = (): string => {
-    const end = bytes.indexOf(0x0a, pos);
-    if (end < 0 || end - pos > 256) fail(`its pickle is damaged (unterminated GLOBAL name at byte ${pos})`);
-    const name = text(end - pos, latin1);
+    // Bounded search: a missing newline must not make each GLOBAL scan the whole file.
+    const length = bytes.subarray(pos, pos + MAX_NAME + 1).indexOf(0x0a);
+    if (length < 0) fail(pos + MAX_NAME >= bytes.length ? `its pickle is truncated at byte ${pos}` : `its pickle has an overlong GLOBAL name at byte ${pos}`);
+    const name = text(length, latin1);
     pos++; // the newline
     return name;
   };
@@ -141,52 +116,56 @@ export function unpickle(bytes: Uint8Array, context: string): PyValue {
   for (;;) {
     const op = bytes[need(1)];
     switch (op) {
-      case PROTO: {
+      case OP.PROTO: {
         const version = bytes[need(1)];
         if (version > HIGHEST_PROTOCOL) fail(`its pickle uses protocol ${version}, newer than any Python writes`);
         break;
       }
-      case FRAME: // Frames only group opcodes for buffered reading; the content is read as usual.
+      case OP.FRAME: // Frames only group opcodes for buffered reading; the content is read as usual.
         if (pos + 8 + Number(view.getBigUint64(need(8), true)) > bytes.length) fail('its pickle is truncated inside a frame');
         break;
-      case STOP:
+      case OP.STOP:
         return pop();
-      case MARK: marks.push(stack); stack = []; break;
-      case EMPTY_TUPLE: stack.push(new PyTuple([])); break;
-      case TUPLE: stack.push(new PyTuple(popMark())); break;
-      case TUPLE1: case TUPLE2: case TUPLE3: {
-        const n = op - TUPLE1 + 1;
+      case OP.MARK: marks.push(stack); stack = []; break;
+      case OP.EMPTY_TUPLE: stack.push(new PyTuple([])); break;
+      case OP.TUPLE: {
+        const items = popMark(); // before touching `stack`: popMark replaces it
+        stack.push(new PyTuple(items));
+        break;
+      }
+      case OP.TUPLE1: case OP.TUPLE2: case OP.TUPLE3: {
+        const n = op - OP.TUPLE1 + 1;
         if (stack.length < n) fail(`its pickle is damaged (stack underflow at byte ${pos})`);
         stack.push(new PyTuple(stack.splice(stack.length - n, n)));
         break;
       }
-      case EMPTY_LIST: stack.push([]); break;
-      case EMPTY_DICT: stack.push(new PyDict()); break;
-      case APPEND: case APPENDS: {
-        const items = op === APPEND ? [pop()] : popMark();
+      case OP.EMPTY_LIST: stack.push([]); break;
+      case OP.EMPTY_DICT: stack.push(new PyDict()); break;
+      case OP.APPEND: case OP.APPENDS: {
+        const items = op === OP.APPEND ? [pop()] : popMark();
         const list = stack[stack.length - 1];
         if (!Array.isArray(list)) fail(`its pickle is damaged (APPEND on something that is not a list, at byte ${pos})`);
-        (list as PyValue[]).push(...items);
+        for (const item of items) (list as PyValue[]).push(item); // no spread: it overflows on huge lists
         break;
       }
-      case SETITEM: {
+      case OP.SETITEM: {
         const value = pop();
         const key = pop();
         setItems(stack[stack.length - 1], [key, value]);
         break;
       }
-      case SETITEMS: {
+      case OP.SETITEMS: {
         const items = popMark();
         setItems(stack[stack.length - 1], items);
         break;
       }
-      case NONE: stack.push(null); break;
-      case NEWTRUE: stack.push(true); break;
-      case NEWFALSE: stack.push(false); break;
-      case BININT: stack.push(view.getInt32(need(4), true)); break;
-      case BININT1: stack.push(bytes[need(1)]); break;
-      case BININT2: stack.push(view.getUint16(need(2), true)); break;
-      case LONG1: {
+      case OP.NONE: stack.push(null); break;
+      case OP.NEWTRUE: stack.push(true); break;
+      case OP.NEWFALSE: stack.push(false); break;
+      case OP.BININT: stack.push(view.getInt32(need(4), true)); break;
+      case OP.BININT1: stack.push(bytes[need(1)]); break;
+      case OP.BININT2: stack.push(view.getUint16(need(2), true)); break;
+      case OP.LONG1: {
         const n = bytes[need(1)];
         const at = need(n);
         let value = 0n;
@@ -196,40 +175,40 @@ export function unpickle(bytes: Uint8Array, context: string): PyValue {
         stack.push(Number(value));
         break;
       }
-      case BINFLOAT: stack.push(view.getFloat64(need(8), false)); break; // big-endian, per pickletools
-      case BINUNICODE: stack.push(text(view.getUint32(need(4), true), utf8)); break;
-      case SHORT_BINUNICODE: stack.push(text(bytes[need(1)], utf8)); break;
-      case BINSTRING: {
+      case OP.BINFLOAT: stack.push(view.getFloat64(need(8), false)); break; // big-endian, per pickletools
+      case OP.BINUNICODE: stack.push(text(view.getUint32(need(4), true), utf8)); break;
+      case OP.SHORT_BINUNICODE: stack.push(text(bytes[need(1)], utf8)); break;
+      case OP.BINSTRING: {
         const n = view.getInt32(need(4), true);
         if (n < 0) fail(`its pickle is damaged (negative string length at byte ${pos})`);
         stack.push(text(n, latin1));
         break;
       }
-      case SHORT_BINSTRING: stack.push(text(bytes[need(1)], latin1)); break;
-      case GLOBAL: {
+      case OP.SHORT_BINSTRING: stack.push(text(bytes[need(1)], latin1)); break;
+      case OP.GLOBAL: {
         const module = line();
         stack.push(global(module, line()));
         break;
       }
-      case STACK_GLOBAL: {
+      case OP.STACK_GLOBAL: {
         const name = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof name !== 'string') fail('its pickle is damaged (STACK_GLOBAL without names)');
         stack.push(global(module as string, name as string));
         break;
       }
-      case BINPUT: put(bytes[need(1)]); break;
-      case LONG_BINPUT: put(view.getUint32(need(4), true)); break;
-      case MEMOIZE: put(memo.size); break;
-      case BINGET: get(bytes[need(1)]); break;
-      case LONG_BINGET: get(view.getUint32(need(4), true)); break;
-      case BINPERSID: stack.push(persistentLoad(pop(), fail)); break;
-      case REDUCE: {
+      case OP.BINPUT: put(bytes[need(1)]); break;
+      case OP.LONG_BINPUT: put(view.getUint32(need(4), true)); break;
+      case OP.MEMOIZE: put(memo.size); break;
+      case OP.BINGET: get(bytes[need(1)]); break;
+      case OP.LONG_BINGET: get(view.getUint32(need(4), true)); break;
+      case OP.BINPERSID: stack.push(persistentLoad(pop(), fail)); break;
+      case OP.REDUCE: {
         const args = pop();
         stack.push(reduce(pop(), args, fail));
         break;
       }
-      case BUILD: {
+      case OP.BUILD: {
         // Only an OrderedDict's attributes are accepted: a module's state_dict() carries
         // `_metadata` (per-module versions) this way; the tensors do not need it.
         pop();
@@ -288,19 +267,17 @@ export interface PickledTensor {
  * Two passes over the same emitter: the first only measures, so the buffer is allocated once.
  */
 export function writeStateDictPickle(tensors: readonly PickledTensor[]): Uint8Array {
-  const encoder = new TextEncoder();
-  const keys = tensors.map((t) => encoder.encode(t.key));
   const measure = new Emitter(null);
-  emitStateDict(measure, tensors, keys);
+  emitStateDict(measure, tensors);
   const out = new Emitter(new Uint8Array(measure.pos));
-  emitStateDict(out, tensors, keys);
+  emitStateDict(out, tensors);
   return out.bytes as Uint8Array;
 }
 
-function emitStateDict(e: Emitter, tensors: readonly PickledTensor[], keys: Uint8Array[]): void {
-  e.op(PROTO).op(2);
+function emitStateDict(e: Emitter, tensors: readonly PickledTensor[]): void {
+  e.byte(OP.PROTO).byte(2);
   const orderedDict = e.global('collections', 'OrderedDict');
-  e.op(EMPTY_TUPLE).op(REDUCE).memoize();
+  e.byte(OP.EMPTY_TUPLE).byte(OP.REDUCE).memoize();
   // Strings and globals pickle.py sees again (same Python object) become BINGETs.
   const shared = new Map<string, number>();
   const once = (name: string, first: () => number): void => {
@@ -310,29 +287,29 @@ function emitStateDict(e: Emitter, tensors: readonly PickledTensor[], keys: Uint
   };
   for (let start = 0; start < tensors.length; start += BATCH_SIZE) {
     const batch = tensors.slice(start, start + BATCH_SIZE);
-    if (batch.length > 1) e.op(MARK);
+    if (batch.length > 1) e.byte(OP.MARK);
     batch.forEach((t, j) => {
       const index = start + j;
-      e.str(keys[index]);
+      e.str(t.key);
       once('rebuild', () => e.global('torch._utils', '_rebuild_tensor_v2'));
-      e.op(MARK).op(MARK);
-      once('storage', () => e.str(encoder.encode('storage')));
+      e.byte(OP.MARK).byte(OP.MARK);
+      once('storage', () => e.str('storage'));
       once('float', () => e.global('torch', 'FloatStorage'));
-      e.str(encoder.encode(String(index)));
-      once('cpu', () => e.str(encoder.encode('cpu')));
+      e.str(String(index));
+      once('cpu', () => e.str('cpu'));
       e.int(t.shape.reduce((n, d) => n * d, 1));
-      e.op(TUPLE).memoize().op(BINPERSID);
+      e.byte(OP.TUPLE).memoize().byte(OP.BINPERSID);
       e.int(0);
       e.tuple(t.shape);
       e.tuple(contiguousStrides(t.shape));
-      e.op(NEWFALSE);
+      e.byte(OP.NEWFALSE);
       e.get(orderedDict);
-      e.op(EMPTY_TUPLE).op(REDUCE).memoize(); // backward_hooks: an empty OrderedDict
-      e.op(TUPLE).memoize().op(REDUCE).memoize();
+      e.byte(OP.EMPTY_TUPLE).byte(OP.REDUCE).memoize(); // backward_hooks: an empty OrderedDict
+      e.byte(OP.TUPLE).memoize().byte(OP.REDUCE).memoize();
     });
-    e.op(batch.length > 1 ? SETITEMS : SETITEM);
+    e.byte(batch.length > 1 ? OP.SETITEMS : OP.SETITEM);
   }
-  e.op(STOP);
+  e.byte(OP.STOP);
 }
 
 /** Row-major strides as PyTorch computes them (a size-0 dim counts as 1). */
@@ -351,13 +328,13 @@ class Emitter {
   private memoCount = 0;
   constructor(readonly bytes: Uint8Array | null) {}
 
-  op(b: number): this {
+  byte(b: number): this {
     if (this.bytes) this.bytes[this.pos] = b;
     this.pos++;
     return this;
   }
   private u32(v: number): this {
-    for (let i = 0; i < 4; i++) this.op((v >>> (8 * i)) & 0xff);
+    for (let i = 0; i < 4; i++) this.byte((v >>> (8 * i)) & 0xff);
     return this;
   }
   private raw(b: Uint8Array): this {
@@ -367,36 +344,37 @@ class Emitter {
   }
   memoize(): this {
     const index = this.memoCount++;
-    return index < 256 ? this.op(BINPUT).op(index) : this.op(LONG_BINPUT).u32(index);
+    return index < 256 ? this.byte(OP.BINPUT).byte(index) : this.byte(OP.LONG_BINPUT).u32(index);
   }
   get(index: number): this {
-    return index < 256 ? this.op(BINGET).op(index) : this.op(LONG_BINGET).u32(index);
+    return index < 256 ? this.byte(OP.BINGET).byte(index) : this.byte(OP.LONG_BINGET).u32(index);
   }
   /** Returns the memo index, for later BINGETs. */
-  str(utf8: Uint8Array): number {
-    this.op(BINUNICODE).u32(utf8.length).raw(utf8).memoize();
+  str(s: string): number {
+    const utf8 = new TextEncoder().encode(s);
+    this.byte(OP.BINUNICODE).u32(utf8.length).raw(utf8).memoize();
     return this.memoCount - 1;
   }
   global(module: string, name: string): number {
-    this.op(GLOBAL).raw(new TextEncoder().encode(`${module}\n${name}\n`)).memoize();
+    this.byte(OP.GLOBAL).raw(new TextEncoder().encode(`${module}\n${name}\n`)).memoize();
     return this.memoCount - 1;
   }
   /** pickle.py's save_long: smallest of BININT1, BININT2, BININT, else LONG1 (non-negative here). */
   int(v: number): this {
-    if (v <= 0xff) return this.op(BININT1).op(v);
-    if (v <= 0xffff) return this.op(BININT2).op(v & 0xff).op(v >>> 8);
-    if (v <= 0x7fffffff) return this.op(BININT).u32(v);
+    if (v <= 0xff) return this.byte(OP.BININT1).byte(v);
+    if (v <= 0xffff) return this.byte(OP.BININT2).byte(v & 0xff).byte(v >>> 8);
+    if (v <= 0x7fffffff) return this.byte(OP.BININT).u32(v);
     let big = BigInt(v);
     const n = (big.toString(2).length >> 3) + 1;
-    this.op(LONG1).op(n);
-    for (let i = 0; i < n; i++, big >>= 8n) this.op(Number(big & 0xffn));
+    this.byte(OP.LONG1).byte(n);
+    for (let i = 0; i < n; i++, big >>= 8n) this.byte(Number(big & 0xffn));
     return this;
   }
   /** pickle.py's save_tuple for protocol 2: () unmemoized, TUPLE1-3 for short ones, else MARK..TUPLE. */
   tuple(items: readonly number[]): this {
-    if (items.length === 0) return this.op(EMPTY_TUPLE);
-    if (items.length > 3) this.op(MARK);
+    if (items.length === 0) return this.byte(OP.EMPTY_TUPLE);
+    if (items.length > 3) this.byte(OP.MARK);
     items.forEach((v) => this.int(v));
-    return this.op(items.length > 3 ? TUPLE : TUPLE1 + items.length - 1).memoize();
+    return this.byte(items.length > 3 ? OP.TUPLE : OP.TUPLE1 + items.length - 1).memoize();
   }
 }

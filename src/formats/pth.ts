@@ -117,8 +117,8 @@ function materialize(value: PyValue, records: Map<string, Uint8Array>, fileName:
 
   const sd: StateDict = new Map();
   let allocated = 0;
-  for (const [key, value2] of value.map) {
-    const t = value2 as PyTensor;
+  for (const [key, entry] of value.map) {
+    const t = entry as PyTensor; // checked above
     const n = numel(t.shape);
     // Every value read must lie inside the storage; with zero-size dims nothing is read.
     const last = t.offset + t.shape.reduce((s, d, i) => s + (d - 1) * t.stride[i], 0);

@@ -23,7 +23,7 @@ export function importWeights(bytes: Uint8Array, fileName: string, hints: InferH
     const stateDict = readPth(bytes, fileName);
     return { config: inferConfig(stateDict, hints), stateDict, format: 'pth' };
   }
-  const { tensors, metadata } = readSafetensors(bytes);
+  const { tensors, metadata } = readSafetensors(bytes, fileName);
   const metadataConfig = metadata.config === undefined ? undefined : parseMetadataConfig(metadata.config, fileName);
   return { config: inferConfig(tensors, { metadataConfig, ...hints }), stateDict: tensors, format: 'safetensors' };
 }

@@ -17,7 +17,11 @@ export interface LossAndGrads {
 }
 
 export function lossAndGrads(c: ModelConfig, params: Map<string, tf.Variable>, batch: TensorBatch, opts: LossOptions, mode: Mode): LossAndGrads {
-  const names = [...params].filter(([, v]) => v.trainable).map(([name]) => name);
+  // With vol_loss_weight 0 the loss is the guide's cross-entropy alone: vol_head gets no
+  // gradient at all (PyTorch's `grad is None`), so Adam leaves it untouched, as torch does.
+  const names = [...params]
+    .filter(([name, v]) => v.trainable && !(opts.volLossWeight === 0 && name.startsWith('vol_head.')))
+    .map(([name]) => name);
   const f = (...trainable: tf.Tensor[]) => {
     const p: Params = new Map(params);
     names.forEach((name, i) => p.set(name, trainable[i]));

@@ -174,7 +174,7 @@ export function clipGradNorm(grads: Map<string, tf.Tensor>, maxNorm: number): Cl
   // tidy keeps only tensors it can find in plain arrays and objects, not in a Map.
   const [totalNorm, ...clipped] = tf.tidy(() => {
     const tensors = keys.map((k) => grads.get(k)!);
-    const total: tf.Scalar =
+    const total =
       tensors.length === 0 ? tf.scalar(0) : tf.norm(tf.stack(tensors.map((g) => tf.norm(g))));
     // Multiplying by the clamped coefficient always (1 when below the limit) mirrors torch
     // and keeps the decision on the device instead of reading the norm back each step.

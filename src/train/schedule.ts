@@ -140,7 +140,8 @@ export class ReduceLROnPlateau {
 export interface EarlyStoppingState {
   version: 1;
   kind: 'early_stopping';
-  patience: number;
+  /** null: never stop (patience Infinity, which JSON cannot hold). */
+  patience: number | null;
   threshold: number;
   best: number | null;
   best_epoch: number | null;
@@ -159,7 +160,7 @@ export interface EarlyStoppingStep {
  * Stops after `patience` consecutive epochs whose validation loss does not improve on the
  * best so far, where "improve" is the scheduler's rule (`isImprovement`: below best by more
  * than the relative threshold 1e-4), so the two never disagree on what a better epoch is.
- * Epochs are counted from 1.
+ * Epochs are counted from 1; patience Infinity never stops (the loop's "off").
  */
 export class EarlyStopping {
   private best: number | null = null;
@@ -197,7 +198,7 @@ export class EarlyStopping {
     return {
       version: 1,
       kind: 'early_stopping',
-      patience: this.patience,
+      patience: Number.isFinite(this.patience) ? this.patience : null,
       threshold: this.threshold,
       best: this.best,
       best_epoch: this.bestEpoch,
@@ -212,7 +213,7 @@ export class EarlyStopping {
       throw new UserError('The checkpoint\'s early-stopping state is not a version 1 early-stopping state.');
     }
     const n = (key: string) => finite(s, key, 'early-stopping');
-    const es = new EarlyStopping(n('patience'), n('threshold'));
+    const es = new EarlyStopping(s.patience === null ? Infinity : n('patience'), n('threshold'));
     es.best = s.best === null ? null : n('best');
     es.bestEpoch = s.best_epoch === null ? null : n('best_epoch');
     es.numBadEpochs = n('num_bad_epochs');

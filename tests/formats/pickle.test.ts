@@ -51,14 +51,11 @@ describe('refused pickles', () => {
   it('refuses a half-precision storage', () => {
     const p = writeStateDictPickle(tensors);
     const at = indexOf(p, 'FloatStorage');
-    p.set([...'Half'].map((c) => c.charCodeAt(0)), at); // HalfStorage has the same length
-    p[at + 4] = 0x53; // "HalfStorage" = "Half" + "Storage": shift by overwriting "tStorage"
-    const fixed = pickleBytes(...[...p.subarray(0, at)], 'torch\nHalfStorage\n'.slice(6), ...[...p.subarray(at + 'FloatStorage\n'.length)]);
-    expect(() => unpickle(fixed, ctx)).toThrow("x.pth: wrong dtype: the bot's weights must be float32 (found torch.HalfStorage)");
+    const half = pickleBytes([...p.subarray(0, at)], 'HalfStorage', [...p.subarray(at + 'FloatStorage'.length)]);
+    expect(() => unpickle(half, ctx)).toThrow("x.pth: wrong dtype: the bot's weights must be float32 (found torch.HalfStorage)");
   });
-  it('refuses an opcode a state_dict never needs', () => {
-    const p = pickleBytes(0x80, 2, 'cos\nsystem\n'.length > 0 ? 'i' : '', '.');
-    expect(() => unpickle(p, ctx)).toThrow('its pickle uses opcode 0x69 at byte 2, which a plain state_dict never needs');
+  it('refuses an opcode a state_dict never needs (INST)', () => {
+    expect(() => unpickle(pickleBytes(0x80, 2, 'i', '.'), ctx)).toThrow('its pickle uses opcode 0x69 at byte 2, which a plain state_dict never needs');
   });
   it('refuses a truncated pickle', () => {
     const p = writeStateDictPickle(tensors);

@@ -31,6 +31,30 @@ describe('zip round trip', () => {
   it('starts every entry 64-byte aligned, as PyTorch does', () => {
     for (const e of readZip(zip)) expect(e.data.byteOffset % 64).toBe(0);
   });
+  it('follows a zip64 end record when the classic one is saturated', () => {
+    const body = zip.subarray(0, zip.length - 22);
+    const classic = new DataView(zip.buffer, zip.length - 22);
+    const out = new Uint8Array(body.length + 56 + 20 + 22);
+    out.set(body);
+    const v = new DataView(out.buffer);
+    const z64 = body.length;
+    v.setUint32(z64, 0x06064b50, true);
+    v.setBigUint64(z64 + 4, 44n, true);
+    v.setBigUint64(z64 + 24, BigInt(classic.getUint16(10, true)), true);
+    v.setBigUint64(z64 + 32, BigInt(classic.getUint16(10, true)), true);
+    v.setBigUint64(z64 + 40, BigInt(classic.getUint32(12, true)), true);
+    v.setBigUint64(z64 + 48, BigInt(classic.getUint32(16, true)), true);
+    v.setUint32(z64 + 56, 0x07064b50, true);
+    v.setBigUint64(z64 + 64, BigInt(z64), true);
+    v.setUint32(z64 + 72, 1, true);
+    const end = z64 + 76;
+    v.setUint32(end, 0x06054b50, true);
+    v.setUint16(end + 8, 0xffff, true);
+    v.setUint16(end + 10, 0xffff, true);
+    v.setUint32(end + 12, 0xffffffff, true);
+    v.setUint32(end + 16, 0xffffffff, true);
+    expect(readZip(out).map((e) => e.name)).toEqual(entries.map((e) => e.name));
+  });
   it('accepts a trailing archive comment', () => {
     const withComment = new Uint8Array(zip.length + 5);
     withComment.set(zip);

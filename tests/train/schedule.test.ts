@@ -101,6 +101,14 @@ describe('EarlyStopping', () => {
     expect(back.step(0.7)).toEqual({ improved: false, stop: true });
   });
 
+  it('patience Infinity (off) never stops and survives JSON as null', () => {
+    const es = new EarlyStopping(Infinity);
+    expect(Array.from({ length: 50 }, () => es.step(1)).some((s) => s.stop)).toBe(false);
+    const state = JSON.parse(JSON.stringify(es.state()));
+    expect(state.patience).toBeNull();
+    expect(EarlyStopping.fromState(state).patience).toBe(Infinity);
+  });
+
   it('shares the improvement rule with the scheduler', () => {
     expect(isImprovement(0.99995, 1, 1e-4)).toBe(false);
     expect(isImprovement(0.9998, 1, 1e-4)).toBe(true);

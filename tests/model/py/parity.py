@@ -84,9 +84,11 @@ def main():
         label = torch.tensor(io["label"], dtype=torch.long)
         vol = torch.tensor(io["vol"], dtype=torch.float32)
         trend, vol_pred = model(x, ob)
-        loss = torch.nn.functional.cross_entropy(trend, label) + io["vol_loss_weight"] * torch.nn.functional.mse_loss(vol_pred.squeeze(1), vol)
+        loss = torch.nn.functional.cross_entropy(trend, label)
+        if io["vol_loss_weight"] != 0:  # 0 is the guide's script: cross-entropy alone
+            loss = loss + io["vol_loss_weight"] * torch.nn.functional.mse_loss(vol_pred.squeeze(1), vol)
         loss.backward()
-        grads = {name: p.grad.flatten().tolist() for name, p in model.named_parameters()}
+        grads = {name: p.grad.flatten().tolist() for name, p in model.named_parameters() if p.grad is not None}
         Path(out).write_text(json.dumps({"loss": loss.item(), "grads": grads}))
     else:
         raise SystemExit(f"unknown command {command}")

@@ -1,0 +1,219 @@
+// Bars to training samples without look-ahead (spec/DATA.md §3-6): normalized features,
+// DOWN/NEUTRAL/UP labels, the volatility target, chronological splits with purge, and
+// every statistic from the training split alone, as the export's `preprocessing` block.
+
+import { UserError } from '../errors.ts';
+import {
+  CLIP, FEATURE_NAMES, INPUT_DIM, OB_LEVELS, ORDER_BOOK_DIM, barFeaturesAt, featureStats, orderBookFeaturesAt,
+  standardizeRows, type Stats,
+} from './features.ts';
+import type { Bars, LabelCounts, LoadReport, SplitName } from './types.ts';
+
+/** The data settings of spec/TRAINING.md, by their shared snake_case names. */
+export interface DataSettings {
+  /** Bars per input window. */
+  seq_len: number;
+  /** Bars ahead the label looks (DATA.md §5). */
+  horizon: number;
+  /** Neutral band: basis points, or 'auto' for the 1/3 quantile of |r| on training samples. */
+  theta: number | 'auto';
+  train_split: number;
+  val_split: number;
+  test_split: number;
+}
+
+export const DEFAULT_DATA_SETTINGS: DataSettings = {
+  seq_len: 128, // the v2 preset's window (MODEL.md)
+  horizon: 5, // DATA.md §5
+  theta: 'auto', // about a third of training labels NEUTRAL
+  train_split: 0.7, // the upgrade guide's TRAINING_CONFIG
+  val_split: 0.2,
+  test_split: 0.1,
+};
+
+export const CLASSES = ['DOWN', 'NEUTRAL', 'UP'] as const;
+export const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
+export const VOL_EPS = 1e-12;
+
+/** Inclusive range of sample indices t (a sample is named by its last input bar), or null if empty. */
+export type SplitRange = [first: number, last: number] | null;
+
+/** The export's `preprocessing` block (spec/EXPORT.md); `theta_mode` is an addition. */
+export interface PreprocessingBlock {
+  features: string[];
+  mean: number[];
+  std: number[];
+  clip: number;
+  order_book: 'absent' | { levels: number; mean: number[]; std: number[] };
+  horizon: number;
+  theta: number;
+  theta_mode: 'auto' | 'fixed';
+  vol_mean: number;
+  vol_std: number;
+}
+
+export interface Dataset {
+  length: number;
+  seqLen: number;
+  horizon: number;
+  /** (N, 5) standardized, clipped; row 0 is zeros (no previous close). */
+  features: Float32Array;
+  /** (N, 40) standardized order-book features, or null when the file has none (zeros). */
+  orderBook: Float32Array | null;
+  /** (N) class per bar t: 0 DOWN, 1 NEUTRAL, 2 UP; -1 where t + horizon is past the end. */
+  labels: Int32Array;
+  /** (N) standardized volatility target; NaN where undefined. */
+  volTarget: Float32Array;
+  splits: Record<SplitName, SplitRange>;
+  /** As a fraction (0.00012 = 1.2 bp). */
+  theta: number;
+  labelCounts: Record<SplitName, LabelCounts>;
+  preprocessing: PreprocessingBlock;
+  settings: DataSettings;
+}
+
+function checkSettings(s: DataSettings): void {
+  const fail = (what: string) => {
+    throw new UserError(what);
+  };
+  if (!Number.isInteger(s.seq_len) || s.seq_len < 1) fail(`seq_len must be a whole number of bars of at least 1, not ${s.seq_len}`);
+  if (!Number.isInteger(s.horizon) || s.horizon < 1) fail(`horizon must be a whole number of bars of at least 1, not ${s.horizon}`);
+  if (s.theta !== 'auto' && !(Number.isFinite(s.theta) && s.theta >= 0)) fail(`theta must be "auto" or basis points of at least 0, not ${s.theta}`);
+  for (const k of ['train_split', 'val_split', 'test_split'] as const) {
+    if (!(s[k] >= 0 && s[k] <= 1)) fail(`${k} must be between 0 and 1, not ${s[k]}`);
+  }
+  const sum = s.train_split + s.val_split + s.test_split;
+  if (Math.abs(sum - 1) > 1e-9) fail(`train_split, val_split and test_split must add up to 1, not ${Number(sum.toFixed(6))}`);
+  if (s.train_split === 0) fail('train_split must be above 0');
+}
+
+/**
+ * Chronological splits of samples first..last: floor(S * fraction) per split, the test
+ * split taking the rest; the first `horizon` samples after each boundary are purged.
+ */
+export function splitSamples(first: number, last: number, s: DataSettings): Record<SplitName, SplitRange> {
+  const count = last - first + 1;
+  const nTrain = Math.floor(count * s.train_split);
+  const nVal = Math.floor(count * s.val_split);
+  const bounds: [number, number][] = [
+    [first, first + nTrain - 1],
+    [first + nTrain, first + nTrain + nVal - 1],
+    [first + nTrain + nVal, last],
+  ];
+  const fractions = [s.train_split, s.val_split, s.test_split];
+  const out: Record<SplitName, SplitRange> = { train: null, validation: null, test: null };
+  let previous = false;
+  SPLITS.forEach((name, i) => {
+    if (fractions[i] === 0) return;
+    const [a, b] = bounds[i];
+    const start = previous ? a + s.horizon : a;
+    out[name] = start <= b ? [start, b] : null;
+    previous = true;
+  });
+  return out;
+}
+
+/** numpy.quantile(a, q) with the default 'linear' method, for a sorted array. */
+export function quantileSorted(a: Float64Array, q: number): number {
+  const pos = q * (a.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, a.length - 1);
+  const g = pos - lo;
+  const diff = a[hi] - a[lo];
+  return g >= 0.5 ? a[hi] - diff * (1 - g) : a[lo] + diff * g;
+}
+
+function countLabels(labels: Int32Array, range: SplitRange): LabelCounts {
+  const c = [0, 0, 0];
+  if (range !== null) for (let t = range[0]; t <= range[1]; t++) c[labels[t]]++;
+  return { DOWN: c[0], NEUTRAL: c[1], UP: c[2] };
+}
+
+export function prepareDataset(bars: Bars, overrides: Partial<DataSettings> = {}): Dataset {
+  const settings: DataSettings = { ...DEFAULT_DATA_SETTINGS, ...overrides };
+  checkSettings(settings);
+  const { seq_len: seqLen, horizon: h } = settings;
+  const n = bars.length;
+  // Valid t: the window t-seqLen+1..t starts at bar 1 or later, and bars t+1..t+h exist.
+  const first = seqLen;
+  const last = n - 1 - h;
+  if (last < first) {
+    throw new UserError(`${n} bars are too few: seq_len ${seqLen} and horizon ${h} need at least ${seqLen + h + 1} bars for one sample`);
+  }
+  const splits = splitSamples(first, last, settings);
+  for (const name of SPLITS) {
+    const wanted = name === 'train' ? settings.train_split : name === 'validation' ? settings.val_split : settings.test_split;
+    if (wanted > 0 && splits[name] === null) {
+      throw new UserError(`${n} bars are too few for a ${name} split with seq_len ${seqLen} and horizon ${h} ` +
+        `(${last - first + 1} samples, ${h} purged at each boundary)`);
+    }
+  }
+  const [trainFirst, trainEnd] = splits.train as [number, number];
+
+  // Forward log returns and the volatility target, defined for t = 0..n-1-h.
+  const close = bars.close;
+  const r = new Float64Array(n);
+  const v = new Float64Array(n);
+  for (let t = 0; t + h < n; t++) {
+    r[t] = Math.log(close[t + h] / close[t]);
+    let ss = 0;
+    for (let k = 1; k <= h; k++) ss += Math.log(close[t + k] / close[t + k - 1]) ** 2;
+    v[t] = Math.log(Math.sqrt(ss) + VOL_EPS);
+  }
+  const trainAbsR = Float64Array.from({ length: trainEnd - trainFirst + 1 }, (_, i) => Math.abs(r[trainFirst + i])).sort();
+  const theta = settings.theta === 'auto' ? quantileSorted(trainAbsR, 1 / 3) : settings.theta * 1e-4;
+  const labels = new Int32Array(n).fill(-1);
+  for (let t = 0; t + h < n; t++) labels[t] = r[t] < -theta ? 0 : r[t] > theta ? 2 : 1;
+  const volStats = featureStats(1, trainFirst, trainEnd, (t, out) => (out[0] = v[t]));
+  const volTarget = new Float32Array(n).fill(NaN);
+  for (let t = 0; t + h < n; t++) volTarget[t] = (v[t] - volStats.mean[0]) / volStats.std[0];
+
+  // Bar features: statistics over bars 1..t_train_end, the last bar any training sample sees.
+  const barRow = (t: number, out: Float64Array) => barFeaturesAt(bars, t, out);
+  const stats = featureStats(INPUT_DIM, 1, trainEnd, barRow);
+  const features = standardizeRows(INPUT_DIM, n, 1, stats, CLIP, barRow);
+  let orderBook: Float32Array | null = null;
+  let obStats: Stats | null = null;
+  if (bars.orderBook !== null) {
+    const ob = bars.orderBook;
+    const obRow = (t: number, out: Float64Array) => orderBookFeaturesAt(ob, t, out);
+    obStats = featureStats(ORDER_BOOK_DIM, 1, trainEnd, obRow);
+    orderBook = standardizeRows(ORDER_BOOK_DIM, n, 0, obStats, CLIP, obRow);
+  }
+
+  const labelCounts = {
+    train: countLabels(labels, splits.train),
+    validation: countLabels(labels, splits.validation),
+    test: countLabels(labels, splits.test),
+  };
+  const preprocessing: PreprocessingBlock = {
+    features: [...FEATURE_NAMES],
+    mean: stats.mean,
+    std: stats.std,
+    clip: CLIP,
+    order_book: obStats === null ? 'absent' : { levels: OB_LEVELS, mean: obStats.mean, std: obStats.std },
+    horizon: h,
+    theta,
+    theta_mode: settings.theta === 'auto' ? 'auto' : 'fixed',
+    vol_mean: volStats.mean[0],
+    vol_std: volStats.std[0],
+  };
+  return { length: n, seqLen, horizon: h, features, orderBook, labels, volTarget, splits, theta, labelCounts, preprocessing, settings };
+}
+
+/** The export's `data` block (spec/EXPORT.md). */
+export interface DataBlock {
+  file_name: string | null;
+  sha256: string;
+  format: LoadReport['format'];
+  timeframe: string;
+  first_time: string;
+  last_time: string;
+  rows_kept: number;
+  splits: Record<SplitName, SplitRange>;
+}
+
+export function dataBlock(report: LoadReport, dataset: Dataset): DataBlock {
+  const { file_name, sha256, format, timeframe, first_time, last_time, rows_kept } = report;
+  return { file_name, sha256, format, timeframe, first_time, last_time, rows_kept, splits: dataset.splits };
+}

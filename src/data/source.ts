@@ -1,0 +1,86 @@
+// Bytes in, text out: a file as chunks (Uint8Array, Blob/File, or any async iterable of
+// byte chunks such as a Node read stream), its encoding from the byte-order mark (UTF-8,
+// UTF-16LE/BE; BOM-less UTF-16 by its zero bytes), and the refusal of binary content.
+
+import { UserError } from '../errors.ts';
+import type { Encoding } from './types.ts';
+
+export type ByteSource = Uint8Array | Blob | AsyncIterable<Uint8Array>;
+
+/** Read size: large enough for papaparse to be fast, small enough to stream. */
+export const CHUNK_BYTES = 1 << 20;
+
+export function sourceSize(source: ByteSource): number | null {
+  if (source instanceof Uint8Array) return source.length;
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return source.size;
+  return null;
+}
+
+export async function* byteChunks(source: ByteSource, chunkBytes = CHUNK_BYTES): AsyncGenerator<Uint8Array> {
+  if (source instanceof Uint8Array) {
+    for (let i = 0; i < source.length; i += chunkBytes) yield source.subarray(i, i + chunkBytes);
+  } else if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    for (let i = 0; i < source.size; i += chunkBytes) {
+      yield new Uint8Array(await source.slice(i, i + chunkBytes).arrayBuffer());
+    }
+  } else {
+    for await (const chunk of source as AsyncIterable<Uint8Array>) if (chunk.length > 0) yield chunk;
+  }
+}
+
+export interface EncodingGuess {
+  encoding: Encoding;
+  bom: boolean;
+  /** Set when the encoding was inferred without a byte-order mark. */
+  assumption: string | null;
+}
+
+export function detectEncoding(head: Uint8Array): EncodingGuess {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: true, assumption: null };
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: true, assumption: null };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: true, assumption: null };
+  // ASCII text in UTF-16 has a zero in every other byte.
+  const n = Math.min(head.length, 4096) & ~1;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0) evenZeros++;
+    if (head[i + 1] === 0) oddZeros++;
+  }
+  const pairs = n / 2;
+  if (pairs >= 8 && oddZeros > 0.4 * pairs && evenZeros < 0.05 * pairs) {
+    return { encoding: 'utf-16le', bom: false, assumption: 'the file has no byte-order mark but reads as UTF-16LE text' };
+  }
+  if (pairs >= 8 && evenZeros > 0.4 * pairs && oddZeros < 0.05 * pairs) {
+    return { encoding: 'utf-16be', bom: false, assumption: 'the file has no byte-order mark but reads as UTF-16BE text' };
+  }
+  return { encoding: 'utf-8', bom: false, assumption: null };
+}
+
+const MAGIC: readonly [number[], string][] = [
+  [[0x50, 0x4b, 0x03, 0x04], 'this is a ZIP archive (an Excel .xlsx workbook is one): save the sheet as CSV and load that'],
+  [[0xd0, 0xcf, 0x11, 0xe0], 'this is an old Excel .xls workbook: save the sheet as CSV and load that'],
+  [[0x1f, 0x8b], 'this file is gzip-compressed: decompress it (.csv.gz to .csv) and load the CSV'],
+  [[0x25, 0x50, 0x44, 0x46], 'this is a PDF document, not a CSV of bars'],
+];
+
+/** Rejects well-known binary containers by their first bytes. */
+export function checkMagic(head: Uint8Array): void {
+  for (const [magic, message] of MAGIC) {
+    if (magic.every((b, i) => head[i] === b)) throw new UserError(message);
+  }
+}
+
+/** Rejects decoded text with NULs, or with more than 1% control or undecodable characters. */
+export function checkText(text: string): void {
+  const n = Math.min(text.length, 65_536);
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) bad += n;
+    else if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) bad++;
+  }
+  if (n > 0 && bad > n * 0.01) {
+    throw new UserError('this file is binary, not text: expected a CSV of bars (for example MetaTrader\'s "Export bars")');
+  }
+}
