@@ -1,13 +1,12 @@
 // `nexus export --preset NAME|--config JSON --seed N --out DIR`: the freshly initialized
-// model as the bot's files, nexus_transformer.pth and .safetensors.
+// model as the bot's files: nexus_transformer.pth, .safetensors and the .json metadata
+// (whose preprocessing, data and training are null until a run fills them).
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { initStateDict } from '../model/init.ts';
-import { writePth } from '../formats/pth.ts';
-import { writeSafetensors } from '../formats/safetensors.ts';
+import { exportMetadata } from '../formats/metadata.ts';
+import { exportFiles } from '../formats/export.ts';
 import { parseArgs, requireOption } from './args.ts';
-import { configFromArgs, integerOption } from './model-args.ts';
+import { configFromArgs, integerOption, writeExport } from './model-args.ts';
 import type { Command } from './command.ts';
 
 const run: Command = async (argv) => {
@@ -15,11 +14,8 @@ const run: Command = async (argv) => {
   const config = configFromArgs(args);
   const seed = integerOption(args, 'seed', 42);
   const out = requireOption(args, 'out');
-  const sd = initStateDict(config, seed);
-  await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'nexus_transformer.pth'), writePth(sd));
-  await writeFile(join(out, 'nexus_transformer.safetensors'), writeSafetensors(sd, { config: JSON.stringify(config), seed: String(seed) }));
-  process.stdout.write(`wrote ${join(out, 'nexus_transformer.pth')} and .safetensors (${config.preset}, seed ${seed})\n`);
+  await writeExport(out, exportFiles(initStateDict(config, seed), exportMetadata({ config })));
+  process.stdout.write(`wrote nexus_transformer.pth, .safetensors and .json to ${out} (${config.preset}, seed ${seed})\n`);
 };
 
 export default run;

@@ -2,6 +2,7 @@
 // (or wasm) backend, over the same src/ modules the app uses.
 // Exit codes: 0 ok, 2 bad usage or bad input (one line on stderr), 1 a bug.
 
+import * as tf from '../tf.ts';
 import { isUserError } from '../errors.ts';
 import type { Command } from './command.ts';
 
@@ -10,13 +11,15 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   forward: () => import('./forward.ts'),
   summary: () => import('./summary.ts'),
   inspect: () => import('./inspect.ts'),
+  train: () => import('./train.ts'),
 };
 
 const usage = `usage: nexus <command> [options]
   export  --preset NAME|--config JSON --seed N --out DIR
   forward --weights FILE(.pth|.safetensors) --input FILE.json [--nhead N] [--seq-len N]
   summary --preset NAME|--config JSON
-  inspect FILE [--json]`;
+  inspect FILE [--json]
+  train   FILE --preset NAME|--config JSON [--epochs N] [--set key=value ...] [--backend cpu|wasm] [--out DIR] [--json]`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -37,4 +40,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Production mode: no debug checks, and no advice to install tfjs-node on stderr.
+tf.enableProdMode();
 process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,9 @@
-// The CLI's shared model options: `--preset NAME` or `--config JSON`, and whole-number options.
+// The CLI's shared pieces: `--preset NAME` or `--config JSON`, whole-number options, and
+// writing an export folder.
 
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exportFileNames, type ExportFiles } from '../formats/export.ts';
 import { UserError } from '../errors.ts';
 import { customConfig, preset, type ModelConfig } from '../model/config.ts';
 import { option, type ParsedArgs } from './args.ts';
@@ -30,4 +34,12 @@ export function integerOption(args: ParsedArgs, name: string, fallback?: number)
   const value = Number(text);
   if (!Number.isInteger(value)) throw new UserError(`--${name} must be a whole number (got "${text}")`);
   return value;
+}
+
+/** Writes an export's three files into `dir` (created if needed). */
+export async function writeExport(dir: string, files: ExportFiles): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, exportFileNames.pth), files.pth);
+  await writeFile(join(dir, exportFileNames.safetensors), files.safetensors);
+  await writeFile(join(dir, exportFileNames.json), files.json);
 }

@@ -171,12 +171,19 @@ function alignNames(names: string[], fieldCount: number, rows: readonly string[]
 function byName(names: string[], rows: readonly string[][], firstLine: SampleLine, assumptions: string[]):
   { columns: BarColumns; guess: TimeGuess; nc: NamedColumns } {
   const nc = matchNames(names);
-  if (nc.matched === 0) {
-    assumptions.push(`none of the column names (${show(names)}) is one we know; columns were taken by position`);
-    return { ...byPosition(rows, firstLine, assumptions), nc };
-  }
   const missing = ROLE_LABELS.filter((r) => nc[r] < 0);
-  if (missing.length > 0) throw notBarsError(nc, names, [...missing]);
+  if (missing.length > 0) {
+    // Names we do not know (another language, a platform's own) but no sign of ticks or a
+    // book: the usual order, time then open, high, low, close, may still fit.
+    if (nc.orderBookLevels > 0 || nc.tickNames.length > 0) throw notBarsError(nc, names, [...missing]);
+    try {
+      const positional = byPosition(rows, firstLine, []);
+      assumptions.push(`the column names (${show(names)}) do not name ${missing.join(', ')}; columns were taken by position`);
+      return { ...positional, nc };
+    } catch {
+      throw notBarsError(nc, names, [...missing]);
+    }
+  }
   const choice = chooseTime(rows, nc.date, nc.timeOfDay, nc.time, assumptions);
   if (choice === null) {
     const named = nc.time.length > 0 ? ` (column ${names[nc.time[0]]} holds ${rows[0][nc.time[0]] || 'nothing'})` : '';

@@ -56,8 +56,6 @@ export interface NamedColumns {
   orderBookLevelsFound: number;
   /** Tick-style column names found (for the error when there are no bars). */
   tickNames: string[];
-  /** How many names matched any role at all. */
-  matched: number;
 }
 
 function firstOf(names: readonly string[], wanted: readonly string[]): number {
@@ -104,7 +102,6 @@ export function matchNames(rawNames: readonly string[]): NamedColumns {
     orderBookLevels: 0,
     orderBookLevelsFound: 0,
     tickNames: names.filter((n) => TICK_NAMES.includes(n)),
-    matched: 0,
   };
   const slots = names.map(orderBookSlot);
   const plainZero = slots.some((s) => s !== null && !s.zeroBased && s.level === 0);
@@ -120,8 +117,6 @@ export function matchNames(rawNames: readonly string[]): NamedColumns {
     if (present) out.orderBookLevels = level;
     else break;
   }
-  const roles = [out.open, out.high, out.low, out.close, out.volume, out.tickVolume];
-  out.matched = time.length + roles.filter((i) => i >= 0).length + (slots.some((s) => s !== null) ? 1 : 0);
   return out;
 }
 

@@ -1,7 +1,9 @@
 // What the training loop needs from a prepared dataset (src/data): the samples of each
 // split, batches built on demand, and what the baselines and trading read-out use.
 
-import type { SplitName } from '../data/types.ts';
+import type { Bars, SplitName } from '../data/types.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { makeSampler } from '../data/sampler.ts';
 
 /** A batch on the host: x (B×T×5), ob (B×40), labels and volatility targets (B). */
 export interface HostBatch {
@@ -27,4 +29,18 @@ export function classWeightsOf(trainLabels: Int32Array): [number, number, number
   const counts = [0, 0, 0];
   for (const y of trainLabels) counts[y]++;
   return counts.map((n) => (n === 0 ? 0 : trainLabels.length / (3 * n))) as [number, number, number];
+}
+
+/** The loop's view of a prepared dataset (src/data) and its bars. */
+export function trainingDataOf(dataset: Dataset, bars: Bars, timeframeMs: number): TrainingData {
+  const sampler = makeSampler(dataset, { seed: 0 }); // its own shuffle is unused: the loop shuffles
+  return {
+    splits: { train: sampler.indices('train'), validation: sampler.indices('validation'), test: sampler.indices('test') },
+    batch: sampler.batch,
+    labels: (t) => Int32Array.from(t, (i) => dataset.labels[i]),
+    closes: bars.close,
+    horizon: dataset.horizon,
+    theta: dataset.theta,
+    barSeconds: timeframeMs / 1000,
+  };
 }

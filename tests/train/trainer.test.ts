@@ -120,10 +120,16 @@ describe('Trainer', () => {
     // pause after a few steps; take the pause checkpoint; start a new trainer from it
     let checkpoint: Checkpoint | undefined;
     let steps = 0;
-    const first = new Trainer({
+    const first: Trainer = new Trainer({
       config,
       settings,
-      data: { ...data, batch: (t) => (t.length === 16 && ++steps === 20 && first.pause(), data.batch(t)) },
+      data: {
+        ...data,
+        batch: (t) => {
+          if (t.length === 16 && ++steps === 20) first.pause();
+          return data.batch(t);
+        },
+      },
       emit: (e) => {
         if (e.type === 'checkpoint' && e.checkpoint.reason === 'pause') {
           checkpoint = e.checkpoint;
