@@ -1,10 +1,58 @@
 // The messages between the page and the engine worker, as tagged unions (STYLE.md §4).
-// Every switch over them is exhaustive; errors travel as messages.
+// Every switch over them is exhaustive; errors travel as messages; weights travel as
+// transferred ArrayBuffers.
 
 import type { BackendName, BackendReport } from './backend/backends.ts';
+import type { ColumnMapping, LoadReport, SplitName } from './data/types.ts';
+import type { LoadProgress } from './data/load.ts';
+import type { StateDict } from './formats/state-dict.ts';
+import type { ModelConfig } from './model/config.ts';
+import type { ExperimentSettings } from './run/settings.ts';
+import type { Checkpoint, TrainerEvent } from './train/events.ts';
+import type { SplitMetrics } from './train/metrics.ts';
 
-export type ToWorker = { type: 'probe'; order?: BackendName[] };
+export interface StartRun {
+  type: 'start';
+  run_id: string;
+  source: Blob | ArrayBuffer; // the CSV
+  file_name: string;
+  mapping?: ColumnMapping;
+  model: ModelConfig;
+  settings: ExperimentSettings;
+  backends?: BackendName[]; // the order to try; all, fastest first, by default
+  resume?: { checkpoint: Checkpoint; best_weights?: StateDict };
+  initial_weights?: StateDict; // fine-tuning an imported model
+}
+
+export type ToWorker =
+  | { type: 'probe'; backends?: BackendName[] }
+  | StartRun
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'evaluate' }; // score the current weights on validation and test now
 
 export type FromWorker =
   | { type: 'backend'; report: BackendReport }
-  | { type: 'error'; message: string };
+  | { type: 'load-progress'; progress: LoadProgress }
+  | { type: 'data'; report: LoadReport; samples: Record<SplitName, number>; config: ModelConfig }
+  | (TrainerEvent & { run_id: string })
+  | { type: 'evaluation'; run_id: string; validation: SplitMetrics; test: SplitMetrics }
+  | { type: 'error'; run_id?: string; message: string };
+
+/** The ArrayBuffers a message can hand over instead of copying (checkpoint weights and moments). */
+export function transferables(msg: FromWorker | ToWorker): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = [];
+  const add = (a: Float32Array) => {
+    if (a.buffer instanceof ArrayBuffer && !buffers.includes(a.buffer)) buffers.push(a.buffer);
+  };
+  const addStateDict = (sd: StateDict | undefined) => sd?.forEach((t) => add(t.data));
+  if (msg.type === 'checkpoint') {
+    addStateDict(msg.checkpoint.weights);
+    msg.checkpoint.adam.state.forEach((s) => {
+      add(s.exp_avg);
+      add(s.exp_avg_sq);
+    });
+  }
+  return buffers;
+}

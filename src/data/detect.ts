@@ -9,7 +9,7 @@ import {
   detectDecimal, detectDelimiter, detectHeader, detectNewline, detectQuotedLines, isValueCell, modalLength,
   sampleLines, splitLines, unquoteLine, type Newline, type SampleLine,
 } from './sniff.ts';
-import { dayMonthOrder, guessTime, isTimeOfDay, type TimeGuess } from './time.ts';
+import { dayMonthOrder, guessTime, isTimeOfDay, parseTimeOfDay, type TimeGuess } from './time.ts';
 import type { BarFormat, ColumnMapping, DecimalMark, Delimiter, TimeFormat } from './types.ts';
 
 /** Column indices; -1 when absent. `date >= 0` means `time` is a time-of-day column. */
@@ -30,7 +30,7 @@ export interface Layout {
   newline: Newline;
   quotedLines: boolean;
   header: boolean;
-  /** Line number of the header (0 when none); rows up to it are not data. */
+  /** Line number of the header, or of a "sep=" line (0 when none); rows up to it are not data. */
   headerLine: number;
   names: string[] | null;
   decimal: DecimalMark;
@@ -64,8 +64,10 @@ function allNumbers(rows: readonly string[][], col: number): boolean {
 /** The time form most sample cells share, or null when most are not times. */
 function timeFormatOf(cells: readonly string[], assumptions: string[], what: string): TimeGuess | null {
   const guesses = cells.map(guessTime);
+  // Day/month and month/day are one family until the values tell them apart.
+  const family = (g: TimeGuess): TimeFormat => (g.format === 'mdy' ? 'dmy' : g.format);
   const counts = new Map<TimeFormat, number>();
-  for (const g of guesses) if (g !== null) counts.set(g.format === 'mdy' ? 'dmy' : g.format, (counts.get(g.format === 'mdy' ? 'dmy' : g.format) ?? 0) + 1);
+  for (const g of guesses) if (g !== null) counts.set(family(g), (counts.get(family(g)) ?? 0) + 1);
   let format: TimeFormat | null = null;
   let best = 0;
   for (const [f, c] of counts) if (c > best) [format, best] = [f, c];
@@ -73,7 +75,7 @@ function timeFormatOf(cells: readonly string[], assumptions: string[], what: str
   if (best < cells.length) {
     assumptions.push(`${cells.length - best} of the first ${cells.length} ${what} values are written another way; such rows are rejected`);
   }
-  const first = guesses.find((g) => g !== null && (g.format === format || (format === 'dmy' && g.format === 'mdy'))) as TimeGuess;
+  const first = guesses.find((g) => g !== null && family(g) === format) as TimeGuess;
   if (format === 'dmy') {
     const order = dayMonthOrder(cells);
     if (order === null) {
@@ -96,7 +98,8 @@ function chooseTime(rows: readonly string[][], dateCols: readonly number[], todC
   for (const d of dateCols) {
     for (const t of todCols) {
       const tods = cellsAt(rows, t);
-      if (d === t || tods.length === 0 || !tods.every(isTimeOfDay)) continue;
+      // A column named time may write 13:43:00 or, as Finam/MetaStock exports do, 134300.
+      if (d === t || tods.length === 0 || !tods.every((c) => !Number.isNaN(parseTimeOfDay(c, true)))) continue;
       const guess = timeFormatOf(cellsAt(rows, d), assumptions, 'date');
       if (guess !== null && guess.dateOnly) return { time: t, date: d, guess };
     }
@@ -215,8 +218,9 @@ function fromMapping(mapping: ColumnMapping, fieldCount: number): BarColumns {
 function formatName(header: boolean, rawNames: readonly string[] | null, columns: BarColumns, timeFormat: TimeFormat,
   firstRow: readonly string[], fieldCount: number): BarFormat {
   if (header && rawNames !== null) {
-    if (rawNames.some((n) => /^<.*>$/.test(n.trim()))) return 'mt5';
-    if (rawNames.some((n) => normalizeName(n) === 'adj_close')) return 'yahoo';
+    const names = rawNames.map(normalizeName);
+    if (rawNames.some((n) => /^<.*>$/.test(n.trim())) && (names.includes('tickvol') || names.includes('spread'))) return 'mt5';
+    if (names.includes('adj_close')) return 'yahoo';
     return 'generic';
   }
   if (columns.date >= 0 && timeFormat === 'ymd' && /^\d{4}\.\d{2}\.\d{2}$/.test(firstRow[columns.date])) return 'mt4';
@@ -230,6 +234,10 @@ export function detectLayout(sample: string, complete: boolean, mapping: ColumnM
   const assumptions: string[] = [];
   const newline = detectNewline(sample);
   let lines = sampleLines(sample, complete);
+  // Excel writes "sep=;" as a first line to name the delimiter.
+  const sep = lines.length > 0 ? /^"?sep=([,;\t|])"?$/i.exec(lines[0].text) : null;
+  const skipLine = sep === null ? 0 : lines[0].line;
+  if (sep !== null) lines = lines.slice(1);
   if (lines.length === 0) {
     throw new UserError('the file is empty: expected a CSV of bars, one line per bar with time, open, high, low, close');
   }
@@ -237,7 +245,7 @@ export function detectLayout(sample: string, complete: boolean, mapping: ColumnM
   if (quotedLines) lines = lines.map((l) => ({ ...l, text: unquoteLine(l.text) }));
   const texts = lines.map((l) => l.text);
   const quotes = !quotedLines;
-  const delimiter = mapping.delimiter ?? detectDelimiter(texts, quotes);
+  const delimiter = mapping.delimiter ?? (sep?.[1] as Delimiter | undefined) ?? detectDelimiter(texts, quotes);
   if (delimiter === null) {
     throw new UserError(`found no delimiter: line ${lines[0].line} is one field (${show([texts[0]])}); ` +
       'expected columns separated by commas, semicolons, tabs or |');
@@ -277,7 +285,7 @@ export function detectLayout(sample: string, complete: boolean, mapping: ColumnM
   if (decimal === ',') assumptions.push('numbers use a decimal comma (1,1032 = 1.1032)');
   return {
     format: formatName(header, rawNames, columns, guess.format, fitted[0] ?? data[0], fieldCount),
-    delimiter, newline, quotedLines, header, headerLine: header ? lines[0].line : 0,
+    delimiter, newline, quotedLines, header, headerLine: header ? lines[0].line : skipLine,
     names: rawNames, decimal, fieldCount, columns, timeFormat: guess.format, zoned: guess.zoned,
     orderBook, orderBookLevels, assumptions,
   };

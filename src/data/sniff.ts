@@ -92,7 +92,7 @@ export function detectDelimiter(lines: readonly string[], quotes: boolean): Deli
   for (const d of DELIMITERS) {
     const rows = splitLines(data, d, quotes);
     const { length, share } = modalLength(rows);
-    if (length < 2 || share < 0.8) continue;
+    if (length < 2 || share < 0.6) continue;
     const probe = rows.find((r) => r.length === length) ?? rows[0];
     const score = valueCount(probe) + length / 1000;
     if (score > bestScore) [best, bestScore] = [d, score];

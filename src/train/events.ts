@@ -49,6 +49,7 @@ export interface Progress {
   samples_per_second: number;
   eta_seconds: number; // to the epoch limit; early stopping may end sooner
   learning_rate: number;
+  num_tensors: number; // tensors alive on the backend: constant from step to step, or a leak
 }
 
 export type TrainerEvent =

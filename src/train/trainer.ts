@@ -139,6 +139,7 @@ export class Trainer {
             samples_per_second: (samples - position.samples) / ((now - epochStart) / 1000),
             eta_seconds: (remaining * perStep) / 1000,
             learning_rate: this.adam.learningRate,
+            num_tensors: tf.memory().numTensors,
           });
         }
       }
@@ -250,6 +251,11 @@ export class Trainer {
     tf.tidy(() => {
       for (const [name, v] of this.params) v.assign(tf.tensor(sd.get(name)!.data, v.shape));
     });
+  }
+
+  /** The live parameters, for an evaluation on demand (not to be disposed by the caller). */
+  async parameters(): Promise<Map<string, tf.Variable>> {
+    return this.params;
   }
 
   /** The current weights, e.g. for an export of the last state. */

@@ -13,8 +13,8 @@ export const HAS_SHARED_DATA = existsSync(`${SHARED_DATA}SOURCES.md`);
 export const FIXTURES = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
 export const SAMPLE_FILE = fileURLToPath(new URL('../../public/sample/6EH4-XCME-M1-2024-01.csv', import.meta.url));
 
-export function fixture(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(`${FIXTURES}${name}`));
+export function fixture(name: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(readFileSync(`${FIXTURES}${name}`));
 }
 
 export function utf8(text: string): Uint8Array {

@@ -1,0 +1,107 @@
+// The engine worker's state machine over ordinary modules: choose a backend, load the
+// CSV, train, and answer pause/resume/stop/evaluate. The worker entry only forwards.
+
+import * as tf from '../tf.ts';
+import { UserError } from '../errors.ts';
+import { chooseBackend, type BackendReport } from '../backend/backends.ts';
+import type { FromWorker, StartRun, ToWorker } from '../protocol.ts';
+import { Trainer } from '../train/trainer.ts';
+import { evaluateSplit } from '../train/evaluate.ts';
+import { prepareRun, type PreparedRun } from './prepare.ts';
+
+export class Session {
+  private backend: BackendReport | undefined;
+  private trainer: Trainer | undefined;
+  private run: { id: string; prepared: PreparedRun; msg: StartRun } | undefined;
+
+  constructor(private readonly post: (msg: FromWorker) => void) {}
+
+  async handle(msg: ToWorker): Promise<void> {
+    try {
+      switch (msg.type) {
+        case 'probe':
+          this.backend = await chooseBackend(msg.backends);
+          this.post({ type: 'backend', report: this.backend });
+          break;
+        case 'start':
+          await this.start(msg);
+          break;
+        case 'pause':
+          this.trainer?.pause();
+          break;
+        case 'resume':
+          this.trainer?.resume();
+          break;
+        case 'stop':
+          this.trainer?.stop();
+          break;
+        case 'evaluate':
+          await this.evaluate();
+          break;
+        default:
+          msg satisfies never;
+      }
+    } catch (e) {
+      this.post({ type: 'error', run_id: this.run?.id, message: explain(e, this.run?.msg.settings.training.batch_size) });
+    }
+  }
+
+  private async start(msg: StartRun): Promise<void> {
+    if (this.trainer !== undefined) throw new UserError('a run is already training in this tab: stop it first');
+    if (this.backend === undefined || msg.backends !== undefined) {
+      this.backend = await chooseBackend(msg.backends);
+      this.post({ type: 'backend', report: this.backend });
+    }
+    const source = msg.source instanceof ArrayBuffer ? new Uint8Array(msg.source) : msg.source;
+    const prepared = await prepareRun(source, msg.model, msg.settings, {
+      fileName: msg.file_name,
+      mapping: msg.mapping,
+      onProgress: (progress) => this.post({ type: 'load-progress', progress }),
+    });
+    const { splits } = prepared.data;
+    this.post({
+      type: 'data',
+      report: prepared.report,
+      samples: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
+      config: prepared.config,
+    });
+    this.run = { id: msg.run_id, prepared, msg };
+    this.trainer = new Trainer({
+      config: prepared.config,
+      settings: msg.settings.training,
+      data: prepared.data,
+      initialWeights: msg.initial_weights,
+      resumeFrom: msg.resume?.checkpoint,
+      bestWeights: msg.resume?.best_weights,
+      emit: (event) => this.post({ ...event, run_id: msg.run_id }),
+    });
+    try {
+      await this.trainer.run();
+    } finally {
+      this.trainer.dispose();
+      this.trainer = undefined;
+    }
+  }
+
+  private async evaluate(): Promise<void> {
+    if (this.run === undefined || this.trainer === undefined) throw new UserError('there is no run to evaluate: start one first');
+    const { prepared, msg } = this.run;
+    const params = await this.trainer.parameters();
+    const loss = { volLossWeight: msg.settings.training.vol_loss_weight };
+    const cost = msg.settings.training.cost_bps;
+    const validation = await evaluateSplit(prepared.config, params, prepared.data, 'validation', loss, cost);
+    const test = await evaluateSplit(prepared.config, params, prepared.data, 'test', loss, cost);
+    this.post({ type: 'evaluation', run_id: this.run.id, validation, test });
+  }
+}
+
+/** A sentence for the user; GPU memory exhaustion gets the upgrade guide's advice. */
+function explain(e: unknown, batchSize: number | undefined): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof UserError) return message;
+  if (/out of memory|OOM|failed to allocate|allocation failed|device (was )?lost|exceeds the max/i.test(message)) {
+    const smaller = batchSize !== undefined && batchSize > 1 ? Math.max(1, Math.floor(batchSize / 2)) : 16;
+    return `the GPU ran out of memory${batchSize === undefined ? '' : ` at batch_size ${batchSize}`}: try a smaller batch (batch_size ${smaller}) or a smaller model (${message})`;
+  }
+  return `the engine failed: ${message} (tensors in use: ${tf.memory().numTensors})`;
+}
