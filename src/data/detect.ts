@@ -180,8 +180,9 @@ function byName(names: string[], rows: readonly string[][], firstLine: SampleLin
     // book: the usual order, time then open, high, low, close, may still fit.
     if (nc.orderBookLevels > 0 || nc.tickNames.length > 0) throw notBarsError(nc, names, [...missing]);
     try {
-      const positional = byPosition(rows, firstLine, []);
-      assumptions.push(`the column names (${show(names)}) do not name ${missing.join(', ')}; columns were taken by position`);
+      const found: string[] = [];
+      const positional = byPosition(rows, firstLine, found);
+      assumptions.push(`the column names (${show(names)}) do not name ${missing.join(', ')}; columns were taken by position`, ...found);
       return { ...positional, nc };
     } catch {
       throw notBarsError(nc, names, [...missing]);

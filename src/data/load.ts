@@ -47,40 +47,55 @@ function lastLineLength(text: string): number {
   return text.length - 1 - Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
 }
 
-/** Parses a file of bars; throws UserError, one sentence, when it cannot be read as bars. */
-export async function loadBars(source: ByteSource, opts: LoadOptions = {}): Promise<LoadResult> {
-  const total = sourceSize(source);
-  const hasher = new Sha256();
-  let bytes = 0;
-  let decoder: TextDecoder | null = null;
-  let encoding: EncodingGuess | null = null;
-  let sample = '';
-  let layout: Layout | null = null;
-  let builder: BarBuilder | null = null;
-  let chunker: CsvChunker | null = null;
+/** Decoded text in, bars out: holds text back until the opening lines fix the layout, then streams. */
+class TextToBars {
+  private sample = '';
+  private stage: { layout: Layout; builder: BarBuilder; chunker: CsvChunker } | null = null;
 
-  const feed = (text: string, complete: boolean): void => {
-    if (chunker === null) {
-      sample += text;
-      checkText(sample);
-      if (!complete && countLines(sample, SNIFF_LINES + 1) <= SNIFF_LINES) {
-        if (lastLineLength(sample) > MAX_LINE_CHARS) {
-          throw new UserError(`line ${countLines(sample, Infinity) + 1} is longer than ${MAX_LINE_CHARS} characters: ` +
+  constructor(private readonly mapping: ColumnMapping | undefined) {}
+
+  get rows(): number {
+    return this.stage?.builder.rows ?? 0;
+  }
+
+  push(text: string, complete: boolean): void {
+    if (this.stage === null) {
+      this.sample += text;
+      checkText(this.sample);
+      if (!complete && countLines(this.sample, SNIFF_LINES + 1) <= SNIFF_LINES) {
+        if (lastLineLength(this.sample) > MAX_LINE_CHARS) {
+          throw new UserError(`line ${countLines(this.sample, Infinity) + 1} is longer than ${MAX_LINE_CHARS} characters: ` +
             'this is not a CSV of bars (it may be binary, or have no line breaks)');
         }
         return;
       }
-      layout = detectLayout(sample, complete, opts.mapping);
-      const b = new BarBuilder(layout);
-      builder = b;
-      chunker = new CsvChunker({ delimiter: layout.delimiter, newline: layout.newline, quotes: !layout.quotedLines },
-        (rows, first) => b.addRows(rows, first));
-      text = sample;
-      sample = '';
+      const layout = detectLayout(this.sample, complete, this.mapping);
+      const builder = new BarBuilder(layout);
+      const chunker = new CsvChunker({ delimiter: layout.delimiter, newline: layout.newline, quotes: !layout.quotedLines },
+        (rows, first) => builder.addRows(rows, first));
+      this.stage = { layout, builder, chunker };
+      text = this.sample;
+      this.sample = '';
     }
-    chunker.push(text);
-  };
+    this.stage.chunker.push(text);
+  }
 
+  finish(): { layout: Layout; result: BuildResult } {
+    this.push('', true);
+    const { layout, builder, chunker } = this.stage as NonNullable<TextToBars['stage']>;
+    chunker.end();
+    return { layout, result: builder.finish() };
+  }
+}
+
+/** Parses a file of bars; throws UserError, one sentence, when it cannot be read as bars. */
+export async function loadBars(source: ByteSource, opts: LoadOptions = {}): Promise<LoadResult> {
+  const total = sourceSize(source);
+  const hasher = new Sha256();
+  const text = new TextToBars(opts.mapping);
+  let bytes = 0;
+  let decoder: TextDecoder | null = null;
+  let encoding: EncodingGuess | null = null;
   for await (const chunk of byteChunks(source, opts.chunkBytes)) {
     opts.signal?.throwIfAborted();
     if (decoder === null) {
@@ -90,16 +105,14 @@ export async function loadBars(source: ByteSource, opts: LoadOptions = {}): Prom
     }
     hasher.update(chunk);
     bytes += chunk.length;
-    feed(decoder.decode(chunk, { stream: true }), false);
-    opts.onProgress?.({ bytes, total, rows: (builder as BarBuilder | null)?.rows ?? 0 });
+    text.push(decoder.decode(chunk, { stream: true }), false);
+    opts.onProgress?.({ bytes, total, rows: text.rows });
   }
   if (decoder === null || encoding === null) {
     throw new UserError('the file is empty: expected a CSV of bars, one line per bar with time, open, high, low, close');
   }
-  feed(decoder.decode(), true);
-  (chunker as CsvChunker | null)?.end();
-  const result = (builder as BarBuilder | null)?.finish();
-  if (result === undefined || layout === null) throw new Error('loadBars: layout was never detected');
+  text.push(decoder.decode(), false);
+  const { layout, result } = text.finish();
   const report = buildReport(layout, encoding, result, { fileName: opts.fileName ?? null, bytes, sha256: hasher.hex() });
   return { bars: result.bars, report };
 }

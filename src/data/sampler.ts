@@ -1,10 +1,10 @@
 // Batches on demand (spec/DATA.md §7): windows are copied out of the one (N, 5) feature
-// array per batch, never stored, so memory stays O(N). Training order is a seeded
-// shuffle per epoch (prng.ts), the same on every backend and browser.
+// array per batch, never stored, so memory stays O(N). The seeded order of the training
+// samples is the trainer's (src/train/trainer.ts, with src/random.ts), so that a
+// checkpoint can replay it.
 
 import type { Dataset, SplitRange } from './dataset.ts';
 import { INPUT_DIM, ORDER_BOOK_DIM } from './features.ts';
-import { deriveSeed, mulberry32, shuffleInPlace } from './prng.ts';
 import type { SplitName } from './types.ts';
 
 export interface Batch {
@@ -27,10 +27,6 @@ export interface Sampler {
   batch(ts: ArrayLike<number>): Batch;
   /** A split's sample indices in time order. */
   indices(split: SplitName): Int32Array;
-  /** The training indices shuffled for epoch `epoch` (same seed and epoch, same order). */
-  epoch(epoch: number): Int32Array;
-  /** Consecutive batches over `order` (e.g. `epoch(k)` or `indices('validation')`); the last may be short. */
-  batches(order: Int32Array, batchSize: number): Generator<Batch>;
 }
 
 function rangeIndices(range: SplitRange): Int32Array {
@@ -38,7 +34,7 @@ function rangeIndices(range: SplitRange): Int32Array {
   return Int32Array.from({ length: range[1] - range[0] + 1 }, (_, i) => range[0] + i);
 }
 
-export function makeSampler(dataset: Dataset, opts: { seed: number }): Sampler {
+export function makeSampler(dataset: Dataset): Sampler {
   const { features, orderBook, labels, volTarget, seqLen: T } = dataset;
   const firstValid = T;
   const lastValid = dataset.length - 1 - dataset.horizon;
@@ -71,10 +67,5 @@ export function makeSampler(dataset: Dataset, opts: { seed: number }): Sampler {
   return {
     batch,
     indices: (split) => rangeIndices(dataset.splits[split]),
-    epoch: (epoch) => shuffleInPlace(rangeIndices(dataset.splits.train), mulberry32(deriveSeed(opts.seed, epoch))),
-    *batches(order, batchSize) {
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size ${batchSize} must be a positive integer`);
-      for (let i = 0; i < order.length; i += batchSize) yield batch(order.subarray(i, i + batchSize));
-    },
   };
 }

@@ -33,7 +33,7 @@ export function classWeightsOf(trainLabels: Int32Array): [number, number, number
 
 /** The loop's view of a prepared dataset (src/data) and its bars. */
 export function trainingDataOf(dataset: Dataset, bars: Bars, timeframeMs: number): TrainingData {
-  const sampler = makeSampler(dataset, { seed: 0 }); // its own shuffle is unused: the loop shuffles
+  const sampler = makeSampler(dataset);
   return {
     splits: { train: sampler.indices('train'), validation: sampler.indices('validation'), test: sampler.indices('test') },
     batch: sampler.batch,

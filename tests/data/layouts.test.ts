@@ -53,6 +53,7 @@ const LAYOUTS: Layout[] = [
     extra: { order_book: true, order_book_levels: 3 } },
   { file: 'excel-sep.csv', format: 'generic', delimiter: ';', header: true, columns: SPLIT, time_format: 'ymd', rows: 3, last: '2024-01-02T00:02:00Z',
     extra: { decimal: ',' } },
+  { file: 'dukascopy.csv', format: 'generic', delimiter: ',', header: true, columns: BARS, time_format: 'dmy', rows: 3, last: '2024-01-02T00:02:00Z' },
   { file: 'finam.csv', format: 'generic', delimiter: ',', header: true, time_format: 'compact', rows: 3, last: '2024-01-02T00:02:00Z',
     columns: { date: 2, time: 3, open: 4, high: 5, low: 6, close: 7, volume: 8 } },
 ];

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepareDataset, type Dataset } from '../../src/data/dataset.ts';
 import { barFeaturesAt } from '../../src/data/features.ts';
-import { mulberry32 } from '../../src/data/prng.ts';
+import { Rng } from '../../src/random.ts';
 import { makeSampler } from '../../src/data/sampler.ts';
 import type { Bars } from '../../src/data/types.ts';
 import { load, randomWalkCsv } from './helpers.ts';
@@ -33,14 +33,15 @@ function statistics(ds: Dataset): unknown {
 }
 
 function window(ds: Dataset, t: number): Float32Array {
-  return makeSampler(ds, { seed: 0 }).batch([t]).x;
+  return makeSampler(ds).batch([t]).x;
 }
 
 describe('no look-ahead', async () => {
   const { bars } = await load(randomWalkCsv(1500, 3));
   const base = prepareDataset(bars, SETTINGS);
   const [, trainEnd] = base.splits.train!;
-  const rand = mulberry32(2024);
+  const rng = new Rng(2024);
+  const rand = () => rng.next();
   const pick = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 
   it('raw window features ignore every later bar', () => {
