@@ -2,18 +2,12 @@
 // names the adapter. A screenshot is kept in test-results/ as an artifact.
 
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, startHarness, type Harness } from './harness.ts';
+import { expect, it } from 'vitest';
+import { browserSuite } from './harness.ts';
 
-describe.skipIf(!hasChromium)('the app shell', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness();
-  });
-  afterAll(async () => harness?.close());
-
+browserSuite('the app shell', (harness) => {
   it('reports the backend chosen in the worker and the GPU adapter', async () => {
-    const page = await harness.newPage('/');
+    const page = await harness().newPage('/');
     const backend = page.getByTestId('backend');
     await backend.waitFor({ timeout: 60_000 });
     expect(await backend.textContent()).toMatch(/Training runs on webgpu \(GPU adapter: \S+/);

@@ -2,21 +2,15 @@
 // loads from a Blob with progress events and the expected report; noise is refused
 // with a sentence, not a crash.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callInPage, hasChromium, startHarness, type Harness } from './harness.ts';
+import { expect, it } from 'vitest';
+import { callInPage, browserSuite } from './harness.ts';
 import type { loadInWorker } from './data-page.ts';
 
 type Result = Awaited<ReturnType<typeof loadInWorker>>;
 
-describe.skipIf(!hasChromium)('data worker', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness();
-  });
-  afterAll(async () => harness?.close());
-
+browserSuite('data worker', (harness) => {
   it('loads the bundled sample with progress', async () => {
-    const page = await harness.newPage();
+    const page = await harness().newPage();
     const r = await callInPage<Result>(page, '/tests/browser/data-page.ts', 'loadInWorker', '/sample/6EH4-XCME-M1-2024-01.csv');
     expect(r.type).toBe('loaded');
     if (!('report' in r)) throw new Error('not loaded');
@@ -27,7 +21,7 @@ describe.skipIf(!hasChromium)('data worker', () => {
   });
 
   it('refuses a binary file with a sentence', async () => {
-    const page = await harness.newPage();
+    const page = await harness().newPage();
     const r = await callInPage<Result>(page, '/tests/browser/data-page.ts', 'loadInWorker', null, true);
     expect(r.type).toBe('error');
     if (!('message' in r)) throw new Error('not an error');

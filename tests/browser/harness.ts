@@ -3,6 +3,7 @@
 // import src/ modules directly, so a test runs the app's real code in a real browser.
 
 import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { createServer, type ViteDevServer } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -68,4 +69,22 @@ export async function startHarness(): Promise<Harness> {
 export async function callInPage<T>(page: Page, modulePath: string, exportName: string, ...args: unknown[]): Promise<T> {
   const argList = args.map((a) => JSON.stringify(a)).join(', ');
   return (await page.evaluate(`import(${JSON.stringify(modulePath)}).then((m) => m[${JSON.stringify(exportName)}](${argList}))`)) as T;
+}
+
+/**
+ * A describe block that shares one harness (server + browser) across its tests and is
+ * skipped where there is no Chromium: `browserSuite('x', (h) => it('...', async () => h().newPage()))`.
+ */
+export function browserSuite(name: string, body: (harness: () => Harness) => void): void {
+  describe.skipIf(!hasChromium)(name, () => {
+    let harness: Harness | undefined;
+    beforeAll(async () => {
+      harness = await startHarness();
+    });
+    afterAll(async () => harness?.close());
+    body(() => {
+      if (harness === undefined) throw new Error('the browser harness did not start');
+      return harness;
+    });
+  });
 }

@@ -3,20 +3,14 @@
 // paused, resumes, stops within a step, leaks no tensors, and its loss falls; one step's
 // gradients on WebGPU equal the CPU backend's within 1e-3 relative.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callInPage, hasChromium, startHarness, type Harness } from './harness.ts';
+import { expect, it } from 'vitest';
+import { callInPage, browserSuite } from './harness.ts';
 import type { WorkerRunReport } from './train-page.ts';
 import type { compareGradients } from './grad-page.ts';
 
-describe.skipIf(!hasChromium)('training on webgpu', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness();
-  });
-  afterAll(async () => harness?.close());
-
+browserSuite('training on webgpu', (harness) => {
   it('one step of gradients matches the CPU backend', async () => {
-    const page = await harness.newPage();
+    const page = await harness().newPage();
     const r = await callInPage<Awaited<ReturnType<typeof compareGradients>>>(page, '/tests/browser/grad-page.ts', 'compareGradients');
     expect(r.tensors).toBe(26);
     expect(r.lossDiff).toBeLessThan(1e-4);
@@ -24,7 +18,7 @@ describe.skipIf(!hasChromium)('training on webgpu', () => {
   });
 
   it('a worker trains, pauses, resumes and stops, without leaking tensors', async () => {
-    const page = await harness.newPage();
+    const page = await harness().newPage();
     const r = await callInPage<WorkerRunReport>(page, '/tests/browser/train-page.ts', 'trainInWorker');
     expect(r.errors).toEqual([]);
     expect(r.backend).toBe('webgpu');

@@ -2,7 +2,6 @@
 // code on the same file, to 1e-6; numpy also recomputes the training statistics and theta.
 // Runs /usr/bin/python3 (Debian's, with numpy); skips where it is missing.
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,18 +10,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { prepareDataset, type DataSettings } from '../../src/data/dataset.ts';
 import { loadBars } from '../../src/data/load.ts';
 import { FIXTURES, HAS_SHARED_DATA, SAMPLE_FILE, SHARED_DATA, utf16 } from './helpers.ts';
+import { pythonHas, runPython } from '../support/python.ts';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../../bot/preprocess.py', import.meta.url));
-const HAS_NUMPY = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+const HAS_NUMPY = pythonHas('numpy');
 
 const work = mkdtempSync(join(tmpdir(), 'nexus-twin-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function python(args: string[]): string {
-  const run = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (run.status !== 0) throw new Error(`python failed: ${run.stderr}`);
-  return run.stdout;
+function python([script, ...args]: string[]): string {
+  return runPython(script, args);
 }
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {

@@ -10,10 +10,9 @@ import { readPth, writePth } from '../../src/formats/pth.ts';
 import { readSafetensors, writeSafetensors } from '../../src/formats/safetensors.ts';
 import type { StateDict } from '../../src/formats/state-dict.ts';
 import { readZip } from '../../src/formats/zip.ts';
+import { hasTorch, python } from '../support/python.ts';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(import.meta.dirname, 'py', 'interop.py');
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { timeout: 60_000 }).status === 0;
 
 type Values = Record<string, { shape: number[]; data: number[] }>;
 
@@ -34,7 +33,7 @@ describe.skipIf(!hasTorch)('PyTorch 1.13 interop', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'nexus-formats-'));
-    execFileSync(PYTHON, [SCRIPT, 'write', dir], { timeout: 120_000 });
+    execFileSync(python, [SCRIPT, 'write', dir], { timeout: 120_000 });
     expected = JSON.parse(readFileSync(join(dir, 'values.json'), 'utf8'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,7 +72,7 @@ describe.skipIf(!hasTorch)('PyTorch 1.13 interop', () => {
     // A renamed archive folder must load too (torch 1.13 takes whatever the first record says).
     writeFileSync(join(dir, 'renamed.pth'), writePth(sd, 'archive'));
 
-    const out = execFileSync(PYTHON, [SCRIPT, 'check', dir, 'renamed.pth'], { timeout: 120_000, encoding: 'utf8' });
+    const out = execFileSync(python, [SCRIPT, 'check', dir, 'renamed.pth'], { timeout: 120_000, encoding: 'utf8' });
     const report = JSON.parse(out.trim().split('\n').pop()!);
     expect(report).toMatchObject({
       pth_type: 'OrderedDict', pth_equal: true, strict_load: true, st_equal: true, st_meta: { format: 'nexus-export' }, extra_ok: true,

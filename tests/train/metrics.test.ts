@@ -1,11 +1,14 @@
 // Classification scores and baselines: small cases computed by hand, and random cases
 // against sklearn (or, without it, numpy) through tests/train/py/metrics_ref.py.
 
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   baselines, classify, confusionMatrix, majorityClass, persistencePredictions, splitMetrics, volRmse,
 } from '../../src/train/metrics.ts';
-import { pythonHas, runPython } from './python.ts';
+import { pythonHas, runPythonJson } from '../support/python.ts';
+
+const py = (name: string) => join(import.meta.dirname, 'py', name);
 
 const i32 = (xs: number[]) => Int32Array.from(xs);
 
@@ -90,11 +93,11 @@ describe.skipIf(!pythonHas('numpy'))('metrics match sklearn / numpy', () => {
     const t = Array.from({ length: 250 }, (_, i) => i + 10);
     const volPred = Float32Array.from({ length: 100 }, () => next() * 2 - 1);
     const volTarget = Float32Array.from({ length: 100 }, () => next() * 2 - 1);
-    const want = runPython<{
+    const want = runPythonJson<{
       cases: { confusion: number[][]; accuracy: number; balanced_accuracy: number; macro_f1: number; precision: number[]; recall: number[] }[];
       vol_rmse: number;
       persistence: number[];
-    }>('metrics_ref.py', {
+    }>(py('metrics_ref.py'), {
       cases: cases.map((c) => ({ truth: [...c.truth], pred: [...c.pred] })),
       vol: { pred: [...volPred], target: [...volTarget] },
       persistence: { closes: [...closes], t, h: 5, theta: 0.004 },

@@ -3,9 +3,12 @@
 
 import * as tf from '../../src/tf.ts';
 import '@tensorflow/tfjs-backend-cpu';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam, clipGradNorm } from '../../src/train/optim.ts';
-import { pythonHas, runPython } from './python.ts';
+import { pythonHas, runPythonJson } from '../support/python.ts';
+
+const py = (name: string) => join(import.meta.dirname, 'py', name);
 
 const SHAPES: Record<string, number[]> = {
   'input_proj.weight': [4, 3],
@@ -56,7 +59,7 @@ interface TorchResult {
 }
 
 function torchRun(c: Case): TorchResult {
-  return runPython<TorchResult>('adam_ref.py', {
+  return runPythonJson<TorchResult>(py('adam_ref.py'), {
     params: Object.fromEntries([...c.params].map(([k, d]) => [k, { shape: SHAPES[k], data: [...d] }])),
     grads: c.grads.map((g) => Object.fromEntries([...g].map(([k, d]) => [k, [...d]]))),
     lr: c.lr,

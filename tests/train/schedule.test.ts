@@ -1,10 +1,13 @@
 // ReduceLROnPlateau against torch 1.13's scheduler (tests/train/py/plateau_ref.py): the
 // same validation losses give exactly the same learning rates; early stopping by hand.
 
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EarlyStopping, ReduceLROnPlateau, isImprovement, PLATEAU_DEFAULTS } from '../../src/train/schedule.ts';
 import type { PlateauOptions } from '../../src/train/schedule.ts';
-import { pythonHas, runPython } from './python.ts';
+import { pythonHas, runPythonJson } from '../support/python.ts';
+
+const py = (name: string) => join(import.meta.dirname, 'py', name);
 
 interface Case {
   lr: number;
@@ -30,7 +33,7 @@ function ours(c: Case): number[] {
 
 describe.skipIf(!pythonHas('torch'))('ReduceLROnPlateau matches torch 1.13', () => {
   it('gives the same learning-rate sequence for each case', () => {
-    const want = runPython<{ lrs: number[][] }>('plateau_ref.py', {
+    const want = runPythonJson<{ lrs: number[][] }>(py('plateau_ref.py'), {
       cases: CASES.map((c) => ({
         lr: c.lr,
         losses: c.losses.map((l) => (Number.isFinite(l) ? l : String(l))), // float('NaN') reads these

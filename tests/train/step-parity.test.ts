@@ -13,9 +13,10 @@ import { writePth } from '../../src/formats/pth.ts';
 import { lossAndGrads } from '../../src/train/grads.ts';
 import { Adam, clipGradNorm } from '../../src/train/optim.ts';
 import { Rng } from '../../src/random.ts';
-import { hasTorch, tempDir } from '../support/python.ts';
+import { hasTorch, runPythonJson, tempDir } from '../support/python.ts';
 import { cpuBackend, maxAbsDiff, randomNested } from '../support/tf.ts';
-import { runPython } from './python.ts';
+
+const py = (name: string) => join(import.meta.dirname, 'py', name);
 
 describe.skipIf(!hasTorch)('training step parity with PyTorch', () => {
   beforeAll(cpuBackend);
@@ -40,7 +41,7 @@ describe.skipIf(!hasTorch)('training step parity with PyTorch', () => {
     }));
     // a large rate and a tight clip, so that both Adam and clipping do visible work
     const spec = { config, pth: join(dir, 'model.pth'), batches, lr: 1e-2, weight_decay: 1e-4, clip: 0.5, vol_loss_weight: 0.5 };
-    const theirs = runPython<{ losses: number[]; weights: Record<string, number[]> }>('step_parity.py', spec);
+    const theirs = runPythonJson<{ losses: number[]; weights: Record<string, number[]> }>(py('step_parity.py'), spec);
 
     const params = createParams(config, sd);
     const adam = new Adam(params, { learningRate: spec.lr, weightDecay: spec.weight_decay });
