@@ -7,18 +7,22 @@ import { isUserError } from '../errors.ts';
 import type { Command } from './command.ts';
 
 const commands: Record<string, () => Promise<{ default: Command }>> = {
+  evaluate: () => import('./evaluate.ts'),
   export: () => import('./export.ts'),
   forward: () => import('./forward.ts'),
   summary: () => import('./summary.ts'),
   inspect: () => import('./inspect.ts'),
+  predict: () => import('./predict.ts'),
   train: () => import('./train.ts'),
 };
 
 const usage = `usage: nexus <command> [options]
+  evaluate --weights FILE(.pth|.safetensors) FILE.csv [--nhead N] [--set key=value ...] [--json]
   export  --preset NAME|--config JSON --seed N --out DIR
   forward --weights FILE(.pth|.safetensors) --input FILE.json [--nhead N] [--seq-len N]
   summary --preset NAME|--config JSON
   inspect FILE [--json]
+  predict --export DIR FILE.csv [--last N] [--json]
   train   FILE --preset NAME|--config JSON [--epochs N] [--set key=value ...] [--backend cpu|wasm] [--out DIR] [--json]`;
 
 async function main(argv: string[]): Promise<number> {
