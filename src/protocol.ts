@@ -4,6 +4,7 @@
 
 import type { BackendName, BackendReport } from './backend/backends.ts';
 import type { ColumnMapping, LoadReport, SplitName } from './data/types.ts';
+import type { DataBlock, PreprocessingBlock } from './data/dataset.ts';
 import type { LoadProgress } from './data/load.ts';
 import type { StateDict } from './formats/state-dict.ts';
 import type { ModelConfig } from './model/config.ts';
@@ -35,7 +36,14 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'backend'; report: BackendReport }
   | { type: 'load-progress'; progress: LoadProgress }
-  | { type: 'data'; report: LoadReport; samples: Record<SplitName, number>; config: ModelConfig }
+  | {
+      type: 'data';
+      report: LoadReport;
+      samples: Record<SplitName, number>;
+      config: ModelConfig;
+      preprocessing: PreprocessingBlock; // what the export tells the bot to apply
+      data_block: DataBlock;
+    }
   | (TrainerEvent & { run_id: string })
   | { type: 'evaluation'; run_id: string; validation: SplitMetrics; test: SplitMetrics }
   | { type: 'error'; run_id?: string; message: string };

@@ -1,13 +1,28 @@
-// Thin entry: parses a File in a Web Worker with src/data/load.ts and streams progress
-// back (protocol in src/data/protocol.ts), so a large CSV never blocks the page.
+// Thin entry: parses a File in a Web Worker with src/data/load.ts, streams progress back,
+// and summarizes the splits and labels (protocol in src/data/protocol.ts), so that a large
+// CSV never blocks the page.
 
 import { isUserError } from '../src/errors.ts';
 import { loadBars } from '../src/data/load.ts';
-import { barsTransferables, type FromDataWorker, type ToDataWorker } from '../src/data/protocol.ts';
+import { prepareDataset, type DataSettings } from '../src/data/dataset.ts';
+import { summarizeDataset } from '../src/data/summary.ts';
+import type { Bars } from '../src/data/types.ts';
+import type { FromDataWorker, ToDataWorker } from '../src/data/protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post = (msg: FromDataWorker, transfer: Transferable[] = []) => scope.postMessage(msg, transfer);
+const post = (msg: FromDataWorker) => scope.postMessage(msg);
 const running = new Map<number, AbortController>();
+let loaded: Bars | undefined;
+
+function summarize(id: number, settings: Partial<DataSettings>): void {
+  if (loaded === undefined) return post({ type: 'summary', id, summary: null, error: 'no file is loaded' });
+  try {
+    post({ type: 'summary', id, summary: summarizeDataset(loaded, prepareDataset(loaded, settings)), error: null });
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    post({ type: 'summary', id, summary: null, error: e.message });
+  }
+}
 
 scope.onmessage = async (event: MessageEvent<ToDataWorker>) => {
   const msg = event.data;
@@ -23,7 +38,9 @@ scope.onmessage = async (event: MessageEvent<ToDataWorker>) => {
           onProgress: (p) => post({ type: 'progress', id, ...p }),
           signal: abort.signal,
         });
-        post({ type: 'loaded', id, report, bars }, barsTransferables(bars));
+        loaded = bars;
+        post({ type: 'loaded', id, report, bars }); // copied: the worker keeps its own
+        summarize(id, msg.settings);
       } catch (e) {
         const cancelled = abort.signal.aborted;
         const message = cancelled ? 'loading was cancelled' : e instanceof Error ? e.message : String(e);
@@ -33,6 +50,9 @@ scope.onmessage = async (event: MessageEvent<ToDataWorker>) => {
       }
       break;
     }
+    case 'summarize':
+      summarize(msg.id, msg.settings);
+      break;
     case 'cancel':
       running.get(msg.id)?.abort();
       break;

@@ -7,6 +7,7 @@ import { chooseBackend, type BackendReport } from '../backend/backends.ts';
 import type { FromWorker, StartRun, ToWorker } from '../protocol.ts';
 import { Trainer } from '../train/trainer.ts';
 import { evaluateSplit } from '../train/evaluate.ts';
+import { dataBlock } from '../data/dataset.ts';
 import { prepareRun, type PreparedRun } from './prepare.ts';
 
 export class Session {
@@ -64,6 +65,8 @@ export class Session {
       report: prepared.report,
       samples: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
       config: prepared.config,
+      preprocessing: prepared.dataset.preprocessing,
+      data_block: dataBlock(prepared.report, prepared.dataset),
     });
     this.run = { id: msg.run_id, prepared, msg };
     this.trainer = new Trainer({

@@ -12,9 +12,9 @@ export async function loadInWorker(url: string | null, chunkOfBinary = false) {
     worker.onmessage = (event: MessageEvent<FromDataWorker>) => {
       const msg = event.data;
       if (msg.type === 'progress') progress.push(msg.bytes);
-      else resolve(msg);
+      else if (msg.type !== 'summary') resolve(msg);
     };
-    const msg: ToDataWorker = { type: 'load', id: 1, file: blob, file_name: chunkOfBinary ? 'noise.bin' : 'sample.csv' };
+    const msg: ToDataWorker = { type: 'load', id: 1, file: blob, file_name: chunkOfBinary ? 'noise.bin' : 'sample.csv', settings: {} };
     worker.postMessage(msg);
   });
   worker.terminate();
