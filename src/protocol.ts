@@ -23,6 +23,8 @@ export interface StartRun {
   backends?: BackendName[]; // the order to try; all, fastest first, by default
   resume?: { checkpoint: Checkpoint; best_weights?: StateDict };
   initial_weights?: StateDict; // fine-tuning an imported model
+  /** Scores initial_weights on validation and test without training: 'done' says 'evaluated'. */
+  evaluate_only?: boolean;
 }
 
 export type ToWorker =

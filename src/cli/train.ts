@@ -8,7 +8,7 @@ import { UserError } from '../errors.ts';
 import { chooseBackend } from '../backend/backends.ts';
 import { dataBlock } from '../data/dataset.ts';
 import { prepareRun } from '../run/prepare.ts';
-import { exportMetadata } from '../formats/metadata.ts';
+import { runMetadata } from '../run/export-run.ts';
 import { exportFiles } from '../formats/export.ts';
 import { experimentSettings } from '../run/settings.ts';
 import { Trainer } from '../train/trainer.ts';
@@ -52,11 +52,13 @@ const run: Command = async (argv) => {
   trainer.dispose();
   if (done?.test === undefined || done.validation === undefined) throw new UserError('training ended before its first epoch');
 
-  const meta = exportMetadata({
+  const meta = runMetadata({
     config,
-    preprocessing: { ...dataset.preprocessing },
-    data: { ...dataBlock(report, dataset) },
-    training: { settings: { ...settings.training, ...dataset.settings }, best_epoch: done.best_epoch, metrics: { validation: done.validation, test: done.test } },
+    preprocessing: dataset.preprocessing,
+    data: dataBlock(report, dataset),
+    settings: { training: settings.training, data: dataset.settings },
+    best_epoch: done.best_epoch,
+    metrics: { validation: done.validation, test: done.test },
   });
   const out = option(args, 'out');
   if (out !== undefined) {

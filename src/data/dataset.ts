@@ -20,6 +20,11 @@ export interface DataSettings {
   train_split: number;
   val_split: number;
   test_split: number;
+  /**
+   * Samples start at bar max(seq_len, warmup_bars). Two windows compared on the same
+   * samples (v1's 64 bars against v2's 128) both take the longer one here.
+   */
+  warmup_bars: number;
 }
 
 export const DEFAULT_DATA_SETTINGS: DataSettings = {
@@ -29,6 +34,7 @@ export const DEFAULT_DATA_SETTINGS: DataSettings = {
   train_split: 0.7, // the upgrade guide's TRAINING_CONFIG
   val_split: 0.2,
   test_split: 0.1,
+  warmup_bars: 0, // samples start once the window fits
 };
 
 export const CLASSES = ['DOWN', 'NEUTRAL', 'UP'] as const;
@@ -85,6 +91,7 @@ function checkSettings(s: DataSettings): void {
   const sum = s.train_split + s.val_split + s.test_split;
   if (Math.abs(sum - 1) > 1e-9) fail(`train_split, val_split and test_split must add up to 1, not ${Number(sum.toFixed(6))}`);
   if (s.train_split === 0) fail('train_split must be above 0');
+  if (!Number.isInteger(s.warmup_bars) || s.warmup_bars < 0) fail(`warmup_bars must be a whole number of bars of at least 0, not ${s.warmup_bars}`);
 }
 
 /**
@@ -135,10 +142,11 @@ export function prepareDataset(bars: Bars, overrides: Partial<DataSettings> = {}
   const { seq_len: seqLen, horizon: h } = settings;
   const n = bars.length;
   // Valid t: the window t-seqLen+1..t starts at bar 1 or later, and bars t+1..t+h exist.
-  const first = seqLen;
+  const first = Math.max(seqLen, settings.warmup_bars);
   const last = n - 1 - h;
   if (last < first) {
-    throw new UserError(`${n} bars are too few: seq_len ${seqLen} and horizon ${h} need at least ${seqLen + h + 1} bars for one sample`);
+    const window = first > seqLen ? `warmup_bars ${first}` : `seq_len ${seqLen}`;
+    throw new UserError(`${n} bars are too few: ${window} and horizon ${h} need at least ${first + h + 1} bars for one sample`);
   }
   const splits = splitSamples(first, last, settings);
   for (const name of SPLITS) {

@@ -13,6 +13,14 @@ export interface InferHints {
   metadataConfig?: Partial<ModelConfig>; // nexus_transformer.json's `config`, when present
 }
 
+/** The shapes fit, but the number of heads must come from the user (the UI asks for it). */
+export class HeadsUnknownError extends UserError {
+  override name = 'HeadsUnknownError';
+  constructor(readonly dModel: number) {
+    super(`the file does not say how many attention heads its d_model of ${dModel} is split into, and it matches no preset: give the number of heads (--nhead)`);
+  }
+}
+
 export function inferConfig(sd: StateDict, hints: InferHints = {}): ModelConfig {
   const shape = (name: string): number[] => {
     const t = sd.get(name);
@@ -33,9 +41,7 @@ export function inferConfig(sd: StateDict, hints: InferHints = {}): ModelConfig 
   const meta = hints.metadataConfig;
   const match = presetNames.map((n) => presets[n]).find((p) => sameShapes(p, shapesOnly));
   const nhead = hints.nhead ?? meta?.nhead ?? match?.nhead;
-  if (nhead === undefined) {
-    throw new UserError(`the file does not say how many attention heads its d_model of ${d_model} is split into, and it matches no preset: give the number of heads (--nhead)`);
-  }
+  if (nhead === undefined) throw new HeadsUnknownError(d_model);
   const config = labelPreset({
     preset: 'custom',
     input_dim: 5,

@@ -29,10 +29,14 @@ export function createParams(c: ModelConfig, sd: StateDict): Map<string, tf.Vari
   return params;
 }
 
-/** Downloads parameters to a state_dict (asynchronously: never blocks on the GPU). */
+/**
+ * Downloads parameters to a state_dict (asynchronously: never blocks on the GPU). The data
+ * are copies: the CPU backend's data() hands out its own storage (WebGPU its cached
+ * copy), which a caller that transfers or keeps the arrays must not touch.
+ */
 export async function readParams(params: Params): Promise<StateDict> {
   const sd: StateDict = new Map();
-  for (const [name, t] of params) sd.set(name, { shape: [...t.shape], data: (await t.data()) as Float32Array });
+  for (const [name, t] of params) sd.set(name, { shape: [...t.shape], data: ((await t.data()) as Float32Array).slice() });
   return sd;
 }
 

@@ -8,6 +8,9 @@ import type { FromWorker, StartRun, ToWorker } from '../protocol.ts';
 import { Trainer } from '../train/trainer.ts';
 import { evaluateSplit } from '../train/evaluate.ts';
 import { dataBlock } from '../data/dataset.ts';
+import { createParams, type Params } from '../model/transformer.ts';
+import type { SplitMetrics } from '../train/metrics.ts';
+import type { TrainingSettings } from '../train/settings.ts';
 import { prepareRun, type PreparedRun } from './prepare.ts';
 
 export class Session {
@@ -68,6 +71,10 @@ export class Session {
       preprocessing: prepared.dataset.preprocessing,
       data_block: dataBlock(prepared.report, prepared.dataset),
     });
+    if (msg.evaluate_only) {
+      await this.evaluateImported(msg, prepared);
+      return;
+    }
     this.run = { id: msg.run_id, prepared, msg };
     this.trainer = new Trainer({
       config: prepared.config,
@@ -86,14 +93,28 @@ export class Session {
     }
   }
 
+  /** The upgrade guide's "compare old vs new": an imported model scored like a run's best checkpoint. */
+  private async evaluateImported(msg: StartRun, prepared: PreparedRun): Promise<void> {
+    if (msg.initial_weights === undefined) throw new Error('evaluate_only needs initial_weights');
+    const params = createParams(prepared.config, msg.initial_weights);
+    try {
+      const [validation, test] = await this.scoreSplits(prepared, params, msg.settings.training);
+      this.post({ type: 'done', run_id: msg.run_id, reason: 'evaluated', best_epoch: null, validation, test, history: [] });
+    } finally {
+      tf.dispose([...params.values()]);
+    }
+  }
+
+  private async scoreSplits(prepared: PreparedRun, params: Params, training: TrainingSettings): Promise<[SplitMetrics, SplitMetrics]> {
+    const loss = { volLossWeight: training.vol_loss_weight };
+    const score = (split: 'validation' | 'test') => evaluateSplit(prepared.config, params, prepared.data, split, loss, training.cost_bps);
+    return [await score('validation'), await score('test')];
+  }
+
   private async evaluate(): Promise<void> {
     if (this.run === undefined || this.trainer === undefined) throw new UserError('there is no run to evaluate: start one first');
     const { prepared, msg } = this.run;
-    const params = await this.trainer.parameters();
-    const loss = { volLossWeight: msg.settings.training.vol_loss_weight };
-    const cost = msg.settings.training.cost_bps;
-    const validation = await evaluateSplit(prepared.config, params, prepared.data, 'validation', loss, cost);
-    const test = await evaluateSplit(prepared.config, params, prepared.data, 'test', loss, cost);
+    const [validation, test] = await this.scoreSplits(prepared, await this.trainer.parameters(), msg.settings.training);
     this.post({ type: 'evaluation', run_id: this.run.id, validation, test });
   }
 }

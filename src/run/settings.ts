@@ -5,7 +5,7 @@ import { UserError } from '../errors.ts';
 import { DEFAULT_DATA_SETTINGS, type DataSettings } from '../data/dataset.ts';
 import { isTrainingSetting, trainingSettings, type TrainingSettings } from '../train/settings.ts';
 
-const dataKeys = ['seq_len', 'horizon', 'theta', 'train_split', 'val_split', 'test_split'] as const;
+const dataKeys = ['seq_len', 'horizon', 'theta', 'train_split', 'val_split', 'test_split', 'warmup_bars'] as const;
 
 export interface ExperimentSettings {
   training: TrainingSettings;

@@ -9,7 +9,7 @@ import type { FromWorker } from '../protocol.ts';
 import type { ExperimentSettings } from '../run/settings.ts';
 import type { EpochRecord } from '../train/events.ts';
 import { acquireRunLock, type RunLock } from './locks.ts';
-import type { RunStatus } from './records.ts';
+import type { ImportedFrom, RunStatus } from './records.ts';
 import { resumePlan, type ResumePlan, type StartMessage } from './resume.ts';
 import type { RunStore } from './runs.ts';
 
@@ -19,7 +19,8 @@ export interface NewRunOptions {
   model: ModelConfig;
   settings: ExperimentSettings;
   mapping?: ColumnMapping;
-  initial_weights?: StateDict;
+  /** Imported weights to fine-tune, or to score without training (from.evaluate_only). */
+  initial_weights?: { weights: StateDict; from: ImportedFrom };
   id?: string; // a fresh UUID by default
 }
 
@@ -49,15 +50,17 @@ export class RunRecorder {
   static async begin(store: RunStore, run: NewRunOptions, o: RecorderOptions = {}): Promise<{ recorder: RunRecorder; start: StartMessage }> {
     const lock = await acquireRunLock(run.id ?? crypto.randomUUID());
     try {
-      await store.createRun(lock, { config: { model: run.model, settings: run.settings, mapping: run.mapping }, file_name: run.file_name, bytes: run.source.size });
+      const { model, settings, mapping } = run;
+      await store.createRun(lock, { config: { model, settings, mapping }, file_name: run.file_name, bytes: run.source.size, imported: run.initial_weights?.from });
     } catch (e) {
       await lock.release();
       throw e;
     }
-    const { source, file_name, model, settings, mapping, initial_weights } = run;
+    const { source, file_name, model, settings, mapping, initial_weights: init } = run;
+    const imported = init === undefined ? {} : { initial_weights: init.weights, evaluate_only: init.from.evaluate_only };
     return {
       recorder: new RunRecorder(store, lock, { blob: source, name: file_name }, o),
-      start: { run_id: lock.runId, source, file_name, model, settings, mapping, initial_weights },
+      start: { run_id: lock.runId, source, file_name, model, settings, mapping, ...imported },
     };
   }
 
@@ -90,9 +93,11 @@ export class RunRecorder {
       case 'evaluation':
         break;
       case 'data': {
-        const { report } = msg;
+        const { report, preprocessing, data_block } = msg;
         this.enqueue(async () => {
-          await this.store.updateRun(this.lock, this.runId, (run) => Object.assign(run.data, { sha256: report.sha256, format: report.format, report, bytes: report.bytes }));
+          await this.store.updateRun(this.lock, this.runId, (run) =>
+            Object.assign(run.data, { sha256: report.sha256, format: report.format, report, bytes: report.bytes, preprocessing, data_block }),
+          );
           if (this.csv === null) return;
           const status = await this.store.storeCsv(this.lock, this.csv.blob, report.sha256, this.csv.name);
           this.csv = null;
@@ -116,8 +121,9 @@ export class RunRecorder {
         break;
       }
       case 'done': {
-        const history = msg.history;
-        this.enqueue(() => this.store.updateRun(this.lock, this.runId, (run) => Object.assign(run, { status: 'done', metrics: [...history] })));
+        const { history, reason, best_epoch, validation = null, test = null } = msg;
+        const result = { reason, best_epoch, validation, test };
+        this.enqueue(() => this.store.updateRun(this.lock, this.runId, (run) => Object.assign(run, { status: 'done', metrics: [...history], result })));
         this.finish();
         break;
       }

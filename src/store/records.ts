@@ -3,10 +3,12 @@
 // that read them), so keys are snake_case and every record carries `version` (STYLE.md §3).
 
 import { UserError } from '../errors.ts';
+import type { DataBlock, PreprocessingBlock } from '../data/dataset.ts';
 import type { BarFormat, ColumnMapping, LoadReport } from '../data/types.ts';
 import type { ModelConfig } from '../model/config.ts';
 import type { ExperimentSettings } from '../run/settings.ts';
 import type { Checkpoint, EpochRecord } from '../train/events.ts';
+import type { SplitMetrics } from '../train/metrics.ts';
 import { checkpointBytes, packCheckpoint, type CheckpointRecord } from './pack.ts';
 
 export const RUN_RECORD_VERSION = 2;
@@ -23,7 +25,10 @@ export interface RunConfig {
   mapping?: ColumnMapping;
 }
 
-/** The CSV the run trained on. sha256/format/report arrive with the worker's load report. */
+/**
+ * The CSV the run trained on. sha256, format, report and the export's blocks arrive with
+ * the worker's 'data' message, once the file is loaded.
+ */
 export interface RunData {
   file_name: string;
   bytes: number;
@@ -31,6 +36,23 @@ export interface RunData {
   format: BarFormat | null;
   report: LoadReport | null;
   stored: boolean; // the file itself is in the store (under its sha256), so resuming needs no picker
+  preprocessing: PreprocessingBlock | null; // what the export tells the bot to apply
+  data_block: DataBlock | null; // the export's `data` block: splits as sample ranges
+}
+
+/** How a run ended: the best checkpoint scored on validation and test (EXPORT.md's `M`s). */
+export interface RunResult {
+  reason: 'finished' | 'early_stopped' | 'stopped' | 'evaluated';
+  best_epoch: number | null;
+  validation: SplitMetrics | null;
+  test: SplitMetrics | null;
+}
+
+/** Weights from a file that a run started from (fine-tuning) or was scored with (evaluation). */
+export interface ImportedFrom {
+  file_name: string;
+  format: 'pth' | 'safetensors';
+  evaluate_only: boolean; // scored as it is, not trained
 }
 
 /** What the run record knows of one of its checkpoints; the tensors live in their own record. */
@@ -57,6 +79,8 @@ export interface RunRecord {
   metrics: EpochRecord[];
   checkpoints: CheckpointRef[]; // ascending id; the last is where a resume starts
   next_checkpoint: number;
+  result: RunResult | null; // once done
+  imported: ImportedFrom | null; // an imported model's evaluation (no epochs) or fine-tuning
 }
 
 /**
@@ -83,6 +107,7 @@ export interface NewRun {
   config: RunConfig;
   file_name: string;
   bytes: number;
+  imported?: ImportedFrom;
 }
 
 export function newRunRecord(id: string, init: NewRun, now: number): RunRecord {
@@ -92,12 +117,14 @@ export function newRunRecord(id: string, init: NewRun, now: number): RunRecord {
     created: now,
     updated: now,
     config: structuredClone(init.config),
-    data: { file_name: init.file_name, bytes: init.bytes, sha256: null, format: null, report: null, stored: false },
+    data: { file_name: init.file_name, bytes: init.bytes, sha256: null, format: null, report: null, stored: false, preprocessing: null, data_block: null },
     status: 'running',
     error: null,
     metrics: [],
     checkpoints: [],
     next_checkpoint: 1,
+    result: null,
+    imported: init.imported ?? null,
   };
 }
 
@@ -111,13 +138,15 @@ export function upgradeV1(v1: RunRecordV1): { run: RunRecord; checkpoints: Check
       created: v1.created,
       updated: v1.updated,
       config: { model: v1.model, settings: v1.settings },
-      // version 1 never kept the file, nor the load report
-      data: { file_name: v1.file_name, bytes: v1.bytes, sha256: v1.sha256, format: null, report: null, stored: false },
+      // version 1 never kept the file, the load report, the export's blocks nor the result
+      data: { file_name: v1.file_name, bytes: v1.bytes, sha256: v1.sha256, format: null, report: null, stored: false, preprocessing: null, data_block: null },
       status: v1.status,
       error: null,
       metrics: v1.history,
       checkpoints: checkpoints.map((c) => refOf(c)),
       next_checkpoint: checkpoints.length + 1,
+      result: null,
+      imported: null,
     },
     checkpoints,
   };
@@ -163,6 +192,7 @@ export function parseRunRecord(raw: unknown): { run: RunRecord; upgraded: Checkp
   need(typeof data.file_name === 'string' && isCount(data.bytes), 'its data reference has no file name or size');
   need(data.sha256 === null || isSha256(data.sha256), 'its data reference has a malformed SHA-256');
   need(data.report === null || isObject(data.report), 'its load report is malformed');
+  need((data.preprocessing === null || isObject(data.preprocessing)) && (data.data_block === null || isObject(data.data_block)), 'its preprocessing or data block is malformed');
   need(typeof data.stored === 'boolean' && (data.stored === false || data.sha256 !== null), 'it says the file is stored but not under which SHA-256');
   need((runStatuses as readonly unknown[]).includes(r.status), `its status "${String(r.status)}" is not one of ${runStatuses.join(', ')}`);
   need(r.error === null || typeof r.error === 'string', 'its error is not a sentence');
@@ -172,6 +202,8 @@ export function parseRunRecord(raw: unknown): { run: RunRecord; upgraded: Checkp
   need(refs.every((c, i) => i === 0 || c.id > refs[i - 1].id), 'its checkpoints are not in order');
   need(refs.filter((c) => c.best).length <= 1, 'it has more than one best checkpoint');
   need(isCount(r.next_checkpoint) && refs.every((c) => c.id < (r.next_checkpoint as number)), 'its next checkpoint number is behind its checkpoints');
+  need(r.result === null || (isObject(r.result) && typeof r.result.reason === 'string'), 'its result is malformed');
+  need(r.imported === null || (isObject(r.imported) && typeof r.imported.file_name === 'string' && typeof r.imported.evaluate_only === 'boolean'), 'its imported weights reference is malformed');
   return { run: raw as RunRecord, upgraded: null };
 }
 

@@ -58,7 +58,8 @@ export type TrainerEvent =
   | { type: 'checkpoint'; checkpoint: Checkpoint }
   | {
       type: 'done';
-      reason: 'finished' | 'early_stopped' | 'stopped';
+      // 'evaluated': imported weights scored without training (no epochs)
+      reason: 'finished' | 'early_stopped' | 'stopped' | 'evaluated';
       best_epoch: number | null;
       validation?: SplitMetrics;
       test?: SplitMetrics;

@@ -100,12 +100,12 @@ export class Adam {
     }
   }
 
-  /** Reads the moments back to the host (asynchronously, so a GPU backend is not stalled). */
+  /** Copies the moments to the host (asynchronously, so a GPU backend is not stalled); see readParams. */
   async exportState(): Promise<AdamHostState> {
     const state = new Map<string, AdamParamState>();
     for (const [key, { step, m, v }] of this.moments) {
       const [mData, vData] = await Promise.all([m.data(), v.data()]);
-      state.set(key, { step, exp_avg: mData as Float32Array, exp_avg_sq: vData as Float32Array });
+      state.set(key, { step, exp_avg: (mData as Float32Array).slice(), exp_avg_sq: (vData as Float32Array).slice() });
     }
     return { version: 1, state };
   }

@@ -1,14 +1,12 @@
 // The page's handle on the engine worker: sends ToWorker messages and keeps what the
 // FromWorker messages report as reactive state for the components (which never import
-// TensorFlow.js).
+// TensorFlow.js). Recording runs in the store is src/ui/runs.svelte.ts's job.
 
 import type { BackendReport } from '../backend/backends.ts';
 import type { LoadProgress } from '../data/load.ts';
 import type { LoadReport } from '../data/types.ts';
-import { exportFiles, type ExportFiles } from '../formats/export.ts';
-import { exportMetadata, type ExportMetadata } from '../formats/metadata.ts';
 import type { FromWorker, StartRun, ToWorker } from '../protocol.ts';
-import type { Checkpoint, EpochRecord, Progress, TrainerEvent } from '../train/events.ts';
+import type { EpochRecord, Progress, TrainerEvent } from '../train/events.ts';
 
 type Done = Extract<TrainerEvent, { type: 'done' }>;
 type RunData = Extract<FromWorker, { type: 'data' }>;
@@ -23,12 +21,10 @@ export class Engine {
   epochs = $state.raw<EpochRecord[]>([]);
   done = $state.raw<Done | undefined>(undefined);
   runData = $state.raw<RunData | undefined>(undefined);
-  best = $state.raw<Checkpoint | undefined>(undefined); // the best-validation checkpoint so far
+  runId = $state<string | undefined>(undefined);
   state = $state<RunState>('idle');
   error = $state<string | undefined>(undefined);
-  /** Every message, for the persistence layer and tests. */
-  listeners: ((msg: FromWorker) => void)[] = [];
-  private started: StartRun | undefined;
+  private listeners = new Set<(msg: FromWorker) => void>();
   private worker: Worker;
 
   constructor() {
@@ -43,13 +39,19 @@ export class Engine {
     this.send({ type: 'probe' });
   }
 
+  /** Every message as it arrives (the run recorder); returns the unsubscribe. */
+  subscribe(listener: (msg: FromWorker) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   start(run: Omit<StartRun, 'type'>): void {
     this.epochs = run.resume?.checkpoint.history ?? [];
-    this.done = this.runData = this.best = this.progress = undefined;
+    this.done = this.runData = this.progress = undefined;
     this.error = undefined;
     this.state = 'loading';
-    this.started = { type: 'start', ...run };
-    this.send(this.started);
+    this.runId = run.run_id;
+    this.send({ type: 'start', ...run });
   }
 
   pause(): void {
@@ -60,24 +62,6 @@ export class Engine {
   resume(): void {
     this.send({ type: 'resume' });
     this.state = 'training';
-  }
-
-  /** The export of the best checkpoint (EXPORT.md), once a run has one. */
-  exportFiles(): { files: ExportFiles; meta: ExportMetadata } | undefined {
-    const best = this.best;
-    const data = this.runData;
-    if (best === undefined || data === undefined || this.started === undefined) return undefined;
-    const meta = exportMetadata({
-      config: data.config,
-      preprocessing: { ...data.preprocessing },
-      data: { ...data.data_block },
-      training: {
-        settings: { ...this.started.settings.training, ...this.started.settings.data, seq_len: data.config.seq_len },
-        best_epoch: best.best_epoch,
-        metrics: { validation: this.done?.validation ?? best.history.at(-1)?.validation ?? null, test: this.done?.test ?? null },
-      },
-    });
-    return { files: exportFiles(best.weights, meta), meta };
   }
 
   stop(): void {
@@ -109,7 +93,6 @@ export class Engine {
         this.epochs = [...this.epochs, msg.record];
         break;
       case 'checkpoint':
-        if (msg.checkpoint.reason === 'best') this.best = msg.checkpoint;
         break;
       case 'done':
         this.done = msg;

@@ -36,19 +36,9 @@ interface Driven {
   worker: Worker;
 }
 
-/**
- * workers/engine.worker.ts, except that it posts checkpoints by copy. The real entry
- * transfers the checkpoint's Float32Arrays, but readParams() and Adam.exportState() hand
- * out the backend's own storage (the CPU backend's data() returns it; WebGPU returns its
- * cached copy), so the transfer detaches live tensors and a later checkpoint or step
- * fails. Set to the real entry once the worker copies before it transfers.
- */
+/** The app's own engine worker entry, which transfers checkpoint buffers to the page. */
 function engineWorker(): Worker {
-  const session = new URL('/src/run/session.ts', location.href).href;
-  const source = `import { Session } from ${JSON.stringify(session)};
-const session = new Session((msg) => self.postMessage(msg));
-self.onmessage = (event) => void session.handle(event.data);`;
-  return new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), { type: 'module' });
+  return new Worker(new URL('/workers/engine.worker.ts', location.href), { type: 'module' });
 }
 
 /** A worker whose every message goes to the recorder, as the page's engine handle does. */
@@ -61,10 +51,8 @@ function drive(recorder: RunRecorder, start: StartMessage, backend: BackendName)
     send: (msg) => worker.postMessage(msg),
     waitFor: (until) => new Promise((resolve) => waiters.push({ until: (m) => m.type === 'error' || until(m), resolve })),
   };
-  worker.onerror = (e) => console.log('WERR', e.message);
   worker.onmessage = (event: MessageEvent<FromWorker>) => {
     const msg = event.data;
-    console.log('MSG', msg.type, msg.type === 'progress' ? `${msg.epoch}:${msg.step}/${msg.steps_per_epoch}` : msg.type === 'error' ? msg.message : msg.type === 'data' ? JSON.stringify(msg.samples) : msg.type === 'checkpoint' ? msg.checkpoint.reason : '');
     recorder.receive(msg);
     if (msg.type === 'error') driven.errors.push(msg.message);
     for (const w of [...waiters]) {

@@ -17,7 +17,6 @@ browserSuite('resuming a run after a reload', (harness) => {
     const context = await harness().browser.newContext();
     try {
       const page = await context.newPage();
-      page.on('console', (m) => console.log('PAGE', m.text()));
       await page.goto(`${harness().baseUrl}/tests/browser/blank.html`);
 
       const left = await callInPage<Result<'trainThenLeave'>>(page, PAGE, 'trainThenLeave', DB, 'interrupted', BACKEND);

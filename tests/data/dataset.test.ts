@@ -29,6 +29,17 @@ describe('splits', () => {
       .toEqual({ train: [10, 89], validation: null, test: [93, 109] });
   });
 
+  it('start at warmup_bars when it is beyond the window, so two windows share their samples', async () => {
+    const bars = await walk(2000);
+    const short = prepareDataset(bars, { seq_len: 64, warmup_bars: 128 });
+    const long = prepareDataset(bars, { seq_len: 128 });
+    expect(short.splits).toEqual(long.splits);
+    expect(short.splits.train![0]).toBe(128);
+    expect(short.theta).toBe(long.theta); // the same training samples give the same statistics
+    expect(prepareDataset(bars, { seq_len: 64 }).splits.train![0]).toBe(64);
+    expect(prepareDataset(bars, { seq_len: 64, warmup_bars: 32 }).splits.train![0]).toBe(64);
+  });
+
   it('leave no training label overlapping a bar a validation sample is scored on', async () => {
     const ds = prepareDataset(await walk(2000), { seq_len: 16, horizon: 7 });
     const [, trainEnd] = ds.splits.train!;
@@ -138,6 +149,8 @@ describe('settings and the export blocks', () => {
     expect(() => prepareDataset(bars, { theta: -1 })).toThrow(/theta must be "auto" or basis points/);
     expect(() => prepareDataset(few)).toThrow(/100 bars are too few: seq_len 128 and horizon 5 need at least 134 bars/);
     expect(() => prepareDataset(bars, { seq_len: 180 })).toThrow(/too few for a validation split/);
+    expect(() => prepareDataset(bars, { seq_len: 16, warmup_bars: 196 })).toThrow(/200 bars are too few: warmup_bars 196 and horizon 5 need at least 202 bars/);
+    expect(() => prepareDataset(bars, { warmup_bars: -1 })).toThrow(/warmup_bars must be a whole number of bars of at least 0/);
   });
 
   it('give the preprocessing and data blocks of EXPORT.md', async () => {

@@ -25,7 +25,8 @@ describe('version-1 run records', () => {
     expect(run.version).toBe(2);
     expect(run.config.model.preset).toBe('tiny');
     expect(run.config.settings.training.epochs).toBe(5);
-    expect(run.data).toEqual({ file_name: 'old.csv', bytes: 999, sha256: 'ab'.repeat(32), format: null, report: null, stored: false });
+    expect(run.data).toEqual({ file_name: 'old.csv', bytes: 999, sha256: 'ab'.repeat(32), format: null, report: null, stored: false, preprocessing: null, data_block: null });
+    expect([run.result, run.imported]).toEqual([null, null]);
     expect(run.metrics.map((m) => m.epoch)).toEqual([1, 2]);
     expect(run.status).toBe('running');
     expect(run.checkpoints).toHaveLength(1);
