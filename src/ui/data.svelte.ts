@@ -3,16 +3,26 @@
 
 import type { DataSettings } from '../data/dataset.ts';
 import type { FromDataWorker, ToDataWorker } from '../data/protocol.ts';
+import { SAMPLE } from '../data/sample.ts';
 import type { DatasetSummary } from '../data/summary.ts';
 import type { Bars, ColumnMapping, LoadReport } from '../data/types.ts';
+import type { DataRef } from '../run/experiment.ts';
 
 export interface LoadedFile {
   blob: Blob;
   name: string;
 }
 
+/** The file name an address ends with, for the report and the run's record. */
+export function urlFileName(href: string): string {
+  const url = new URL(href);
+  return decodeURIComponent(url.pathname.split('/').pop() ?? '') || url.host;
+}
+
 export class DataSource {
   file = $state.raw<LoadedFile | undefined>(undefined);
+  /** A download in flight (the sample or an https address), before parsing starts. */
+  download = $state.raw<{ name: string; bytes: number; total: number | null } | undefined>(undefined);
   progress = $state.raw<{ bytes: number; total: number | null; rows: number } | undefined>(undefined);
   bars = $state.raw<Bars | undefined>(undefined);
   report = $state.raw<LoadReport | undefined>(undefined);
@@ -21,6 +31,9 @@ export class DataSource {
   error = $state<string | undefined>(undefined);
   private worker: Worker;
   private id = 0;
+  private downloadId = 0;
+  // The caller of load() waits for its report; an answer about a replaced file settles it with undefined.
+  private settle: ((report: LoadReport | undefined) => void) | undefined;
 
   constructor() {
     this.worker = new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module' });
@@ -31,28 +44,70 @@ export class DataSource {
     return this.progress !== undefined && this.report === undefined && this.error === undefined;
   }
 
-  load(blob: Blob, name: string, settings: Partial<DataSettings>, mapping?: ColumnMapping): void {
+  /** Parses `blob` in the worker; resolves with its report, or undefined if it failed or was replaced. */
+  load(blob: Blob, name: string, settings: Partial<DataSettings>, mapping?: ColumnMapping): Promise<LoadReport | undefined> {
+    this.settle?.(undefined);
+    this.downloadId++; // a download still in flight must not replace this file when it lands
+    this.download = undefined;
     this.file = { blob, name };
     this.bars = this.report = this.summary = undefined;
     this.error = this.summaryError = undefined;
     this.progress = { bytes: 0, total: blob.size, rows: 0 };
-    this.send({ type: 'load', id: ++this.id, file: blob, file_name: name, mapping, settings: { ...settings } });
+    // Snapshots: a mapping or settings kept in $state are proxies, which postMessage cannot clone.
+    this.send({ type: 'load', id: ++this.id, file: blob, file_name: name, mapping: $state.snapshot(mapping), settings: $state.snapshot(settings) });
+    return new Promise((resolve) => (this.settle = resolve));
   }
 
-  /** Fetches a URL (the bundled sample, or a user's https link) and loads it. */
-  async loadUrl(url: string, name: string, settings: Partial<DataSettings>, mapping?: ColumnMapping): Promise<void> {
+  /** Loads what a sample or https reference names; a local file needs the user to pick it. */
+  loadRef(ref: Exclude<DataRef, { kind: 'file' }>, settings: Partial<DataSettings>, mapping?: ColumnMapping): Promise<LoadReport | undefined> {
+    if (ref.kind === 'sample') return this.loadUrl(SAMPLE.path, SAMPLE.file_name, settings, mapping);
+    return this.loadUrl(ref.url, urlFileName(ref.url), settings, mapping);
+  }
+
+  /** Fetches a URL (the bundled sample, or a user's https link) with progress, and loads it. */
+  async loadUrl(url: string, name: string, settings: Partial<DataSettings>, mapping?: ColumnMapping): Promise<LoadReport | undefined> {
+    const id = ++this.downloadId;
     this.error = undefined;
+    this.download = { name, bytes: 0, total: null };
+    let blob: Blob;
     try {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`);
-      this.load(await response.blob(), name, settings, mapping);
+      blob = await this.fetchBlob(url, name, id);
     } catch (e) {
-      this.error = `could not download ${name}: ${e instanceof Error ? e.message : String(e)}`;
+      if (id === this.downloadId) {
+        this.download = undefined;
+        this.error = `could not download ${name}: ${downloadProblem(e)}`;
+      }
+      return undefined;
     }
+    if (id !== this.downloadId) return undefined; // another file was chosen meanwhile
+    return this.load(blob, name, settings, mapping);
   }
 
   summarize(settings: Partial<DataSettings>): void {
-    if (this.bars !== undefined) this.send({ type: 'summarize', id: this.id, settings: { ...settings } });
+    if (this.bars !== undefined) this.send({ type: 'summarize', id: this.id, settings: $state.snapshot(settings) });
+  }
+
+  private async fetchBlob(url: string, name: string, id: number): Promise<Blob> {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`.trim());
+    const length = Number(response.headers.get('content-length'));
+    const total = Number.isFinite(length) && length > 0 ? length : null;
+    if (response.body === null) return response.blob();
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    let bytes = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (id !== this.downloadId) {
+        await reader.cancel();
+        break;
+      }
+      chunks.push(value);
+      bytes += value.length;
+      this.download = { name, bytes, total };
+    }
+    return new Blob(chunks);
   }
 
   private send(msg: ToDataWorker): void {
@@ -68,6 +123,7 @@ export class DataSource {
       case 'loaded':
         this.bars = msg.bars;
         this.report = msg.report;
+        this.settled(msg.report);
         break;
       case 'summary':
         this.summary = msg.summary ?? undefined;
@@ -75,9 +131,23 @@ export class DataSource {
         break;
       case 'error':
         this.error = msg.user ? msg.message : `the loader failed: ${msg.message}`;
+        this.settled(undefined);
         break;
       default:
         msg satisfies never;
     }
   }
+
+  private settled(report: LoadReport | undefined): void {
+    this.settle?.(report);
+    this.settle = undefined;
+  }
+}
+
+/** Why a download failed, as a sentence: fetch's own TypeError only says "Failed to fetch". */
+function downloadProblem(e: unknown): string {
+  if (e instanceof TypeError) {
+    return 'the server did not answer, or it does not let other sites read the file (CORS); download it and open it as a file instead';
+  }
+  return e instanceof Error ? e.message : String(e);
 }
