@@ -13,7 +13,7 @@ export interface Candle {
   volume: number;
 }
 
-export const maxCandles = 20_000;
+export const maxCandles = 4_000; // about 3 per pixel of a wide chart: denser shows nothing more
 
 export function candles(bars: Bars, limit = maxCandles): { candles: Candle[]; barsPerCandle: number } {
   const per = Math.max(1, Math.ceil(bars.length / limit));

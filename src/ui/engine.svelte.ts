@@ -13,12 +13,22 @@ type RunData = Extract<FromWorker, { type: 'data' }>;
 
 export type RunState = 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'failed';
 
+/** The running training loss by optimizer step, for the live curve within an epoch. */
+export interface LossPoint {
+  step: number; // steps into the run, from 1
+  loss: number;
+}
+
+// Progress comes twice a second; an hours-long run keeps every other point once past this.
+const MAX_LOSS_POINTS = 2000;
+
 export class Engine {
   backend = $state.raw<BackendReport | undefined>(undefined);
   loading = $state.raw<LoadProgress | undefined>(undefined);
   report = $state.raw<LoadReport | undefined>(undefined);
   progress = $state.raw<Progress | undefined>(undefined);
   epochs = $state.raw<EpochRecord[]>([]);
+  losses = $state.raw<LossPoint[]>([]);
   done = $state.raw<Done | undefined>(undefined);
   runData = $state.raw<RunData | undefined>(undefined);
   runId = $state<string | undefined>(undefined);
@@ -47,6 +57,7 @@ export class Engine {
 
   start(run: Omit<StartRun, 'type'>): void {
     this.epochs = run.resume?.checkpoint.history ?? [];
+    this.losses = [];
     this.done = this.runData = this.progress = undefined;
     this.error = undefined;
     this.state = 'loading';
@@ -86,9 +97,13 @@ export class Engine {
         this.runData = msg;
         this.state = 'training';
         break;
-      case 'progress':
+      case 'progress': {
         this.progress = msg;
+        const point = { step: (msg.epoch - 1) * msg.steps_per_epoch + msg.step, loss: msg.running_loss };
+        const kept = this.losses.length < MAX_LOSS_POINTS ? this.losses : this.losses.filter((_, i) => i % 2 === 0);
+        this.losses = [...kept, point];
         break;
+      }
       case 'epoch':
         this.epochs = [...this.epochs, msg.record];
         break;
