@@ -2,7 +2,8 @@
 // Every switch over them is exhaustive; errors travel as messages; weights travel as
 // transferred ArrayBuffers.
 
-import type { BackendName, BackendReport } from './backend/backends.ts';
+import type { BackendReport } from './backend/backends.ts';
+import type { BackendName } from './backend/names.ts';
 import type { ColumnMapping, LoadReport, SplitName } from './data/types.ts';
 import type { DataBlock, PreprocessingBlock } from './data/dataset.ts';
 import type { LoadProgress } from './data/load.ts';

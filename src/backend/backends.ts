@@ -3,9 +3,7 @@
 // what was chosen, on which adapter, and why each faster one was not.
 
 import * as tf from '../tf.ts';
-
-export const backendNames = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof backendNames)[number];
+import { backendNames, type BackendName } from './names.ts';
 
 export interface AdapterInfo {
   name: string; // what to show: the description, else vendor and architecture

@@ -2,7 +2,7 @@
 // data it trains on, a column-mapping override, the backend). It is what a shared URL
 // holds and what a run record keeps, so it is snake_case and versioned.
 
-import type { BackendName } from '../backend/backends.ts';
+import type { BackendName } from '../backend/names.ts';
 import type { ColumnMapping } from '../data/types.ts';
 import { SAMPLE } from '../data/sample.ts';
 import { preset, type ModelConfig } from '../model/config.ts';

@@ -2,7 +2,7 @@
 // customConfig with its sentence placed at the field it names, and each preset card's
 // exact size, FLOPs per step and epoch time (measured when known, else an estimate).
 
-import type { BackendName } from '../backend/backends.ts'; // a type only: no TensorFlow.js is loaded
+import type { BackendName } from '../backend/names.ts';
 import { isUserError } from '../errors.ts';
 import { customConfig, type ModelConfig } from '../model/config.ts';
 import { trainingStepFlops } from '../model/flops.ts';
@@ -101,7 +101,7 @@ export function cardFigures(c: ModelConfig, o: CardOptions): CardFigures {
   const stepFlops = trainingStepFlops(c, o.batchSize);
   const samples = o.trainSamples ?? assumedTrainSamples;
   const ofSamples = `${samples.toLocaleString('en-US')} training samples${o.trainSamples === undefined ? ' (assumed)' : ''}`;
-  const base = { parameters: parameterCount(c), stateDictBytes: stateDictBytes(c), pthBytes: pthFileBytes(c), stepFlops };
+  const base = { parameters: parameterCount(c), stateDictBytes: stateDictBytes(c), pthBytes: cachedPthBytes(c), stepFlops };
   if (o.samplesPerSecond !== undefined && o.samplesPerSecond > 0) {
     return { ...base, epochSeconds: samples / o.samplesPerSecond, epochBasis: `measured: ${ofSamples} at ${formatNumber(o.samplesPerSecond, 3)} samples/s` };
   }
@@ -113,6 +113,16 @@ export function cardFigures(c: ModelConfig, o: CardOptions): CardFigures {
     epochSeconds: (steps * stepFlops) / (assumedGflops[backend] * 1e9),
     epochBasis: `estimate: ${ofSamples} at an assumed ${assumedGflops[backend]} GFLOP/s on ${backend}${known ? '' : ' (backend not detected yet)'}`,
   };
+}
+
+// Cards are redrawn when a measured throughput arrives: the file size depends on the shapes only.
+const pthBytesByShapes = new Map<string, number>();
+
+function cachedPthBytes(c: ModelConfig): number {
+  const key = JSON.stringify([c.d_model, c.num_layers, c.dim_feedforward, c.ob_hidden]);
+  let bytes = pthBytesByShapes.get(key);
+  if (bytes === undefined) pthBytesByShapes.set(key, (bytes = pthFileBytes(c)));
+  return bytes;
 }
 
 /**

@@ -2,7 +2,7 @@
 // recorded here, listed with its status, resumed after a reload, exported from any of its
 // checkpoints, deleted; and a queue, so that v1 and then v2 train on the same data.
 
-import type { BackendName } from '../backend/backends.ts';
+import type { BackendName } from '../backend/names.ts';
 import { exportFileNames } from '../formats/export.ts';
 import type { FromWorker } from '../protocol.ts';
 import { exportBundle } from '../run/bundle.ts';

@@ -97,6 +97,7 @@ browserSuite('the static build', (harness) => {
     for (const chunk of initial) {
       const code = readFileSync(join(dist, chunk), 'utf8');
       expect(code.includes(WEBGPU_BACKEND), `${chunk} holds the WebGPU backend`).toBe(false);
+      expect(code.includes('not found in registry'), `${chunk} holds tfjs-core`).toBe(false); // the page never runs TensorFlow.js
       expect(chunk, 'a worker is its own chunk').not.toMatch(/\.worker-/);
     }
     // The backend is in the build, in a chunk of its own that the engine worker imports on demand.

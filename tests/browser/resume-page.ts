@@ -2,7 +2,7 @@
 // preset on a generated CSV while a RunRecorder saves it to IndexedDB; the test reloads
 // the page mid-run, and a new worker resumes the run from its last stored checkpoint.
 
-import type { BackendName } from '../../src/backend/backends.ts';
+import type { BackendName } from '../../src/backend/names.ts';
 import { preset } from '../../src/model/config.ts';
 import type { FromWorker, ToWorker } from '../../src/protocol.ts';
 import { Rng } from '../../src/random.ts';
