@@ -18,7 +18,7 @@ export const QUERY_VERSION = 1;
 const modelKeys = ['d_model', 'nhead', 'num_layers', 'dim_feedforward', 'seq_len', 'ob_hidden'] as const;
 type ModelKey = (typeof modelKeys)[number];
 const trainingKeys = Object.keys(defaultTrainingSettings) as (keyof TrainingSettings)[];
-const dataKeys = ['horizon', 'theta', 'train_split', 'val_split', 'test_split'] as const;
+const dataKeys = ['horizon', 'theta', 'train_split', 'val_split', 'test_split', 'warmup_bars'] as const;
 type DataKey = (typeof dataKeys)[number];
 const splitKeys = ['train_split', 'val_split', 'test_split'] as const;
 // A record, so that a backend added to backends.ts fails to compile until it is listed here.
@@ -191,6 +191,7 @@ function readDataSettings(r: QueryReader): Partial<DataSettings> {
 function dataSettingProblem(key: DataKey, value: number): string | null {
   if (key === 'horizon') return Number.isSafeInteger(value) && value >= 1 ? null : `horizon must be a whole number of bars of at least 1, not ${value}`;
   if (key === 'theta') return value >= 0 ? null : `theta must be "auto" or basis points of at least 0, not ${value}`;
+  if (key === 'warmup_bars') return Number.isSafeInteger(value) && value >= 0 ? null : `warmup_bars must be a whole number of bars of at least 0, not ${value}`;
   if (!(value >= 0 && value <= 1)) return `${key} must be between 0 and 1, not ${value}`;
   if (key === 'train_split' && value === 0) return 'train_split must be above 0';
   return null;

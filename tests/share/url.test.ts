@@ -73,6 +73,7 @@ function randomExperiment(rng: Rng): Experiment {
   const data: Experiment['settings']['data'] = {};
   if (rng.next() < 0.5) data.horizon = 1 + rng.int(100);
   if (rng.next() < 0.5) data.theta = rng.next() < 0.3 ? 'auto' : Number((rng.next() * 20).toFixed(2));
+  if (rng.next() < 0.3) data.warmup_bars = rng.int(600);
   if (rng.next() < 0.5) {
     data.train_split = (10 + rng.int(8)) / 20;
     data.val_split = rng.int(20 - 20 * data.train_split) / 20;
@@ -144,7 +145,7 @@ describe('experimentFromQuery with broken or hostile values', () => {
 
   it('refuses NaN, Infinity, hex, huge and out-of-range numbers with the validators\' sentences', () => {
     const { experiment, problems } = read('batch_size=NaN&epochs=Infinity&seed=0x10&learning_rate=1e400&weight_decay=1e308'
-      + '&early_stopping_patience=2.5&d_model=1e300&num_layers=-1&horizon=1e30&theta=-3&train_split=7');
+      + '&early_stopping_patience=2.5&d_model=1e300&num_layers=-1&horizon=1e30&theta=-3&train_split=7&warmup_bars=1.5');
     expect(problems).toEqual([
       'batch_size=NaN is not a number; kept 32',
       'epochs=Infinity is not a number; kept 100',
@@ -157,6 +158,7 @@ describe('experimentFromQuery with broken or hostile values', () => {
       'horizon must be a whole number of bars of at least 1, not 1e+30; kept 5',
       'theta must be "auto" or basis points of at least 0, not -3; kept auto',
       'train_split must be between 0 and 1, not 7; kept 0.7',
+      'warmup_bars must be a whole number of bars of at least 0, not 1.5; kept 0',
     ]);
     expect(experiment).toEqual(defaults);
   });
