@@ -34,7 +34,7 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
-  | { type: 'evaluate' }; // score the current weights on validation and test now
+  | { type: 'evaluate' }; // score the best weights so far on validation and test now (TRAINING.md's "on demand")
 
 export type FromWorker =
   | { type: 'backend'; report: BackendReport }
@@ -48,7 +48,8 @@ export type FromWorker =
       data_block: DataBlock;
     }
   | (TrainerEvent & { run_id: string })
-  | { type: 'evaluation'; run_id: string; validation: SplitMetrics; test: SplitMetrics }
+  /** best_epoch null: no epoch has ended, the current weights were scored. */
+  | { type: 'evaluation'; run_id: string; best_epoch: number | null; validation: SplitMetrics; test: SplitMetrics }
   | { type: 'error'; run_id?: string; message: string };
 
 /** The ArrayBuffers a message can hand over instead of copying (checkpoint weights and moments). */

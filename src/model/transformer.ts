@@ -18,13 +18,16 @@ export interface Outputs {
   volPred: tf.Tensor2D; // (B, 1)
 }
 
-/** Uploads a state_dict as variables (the `pe` buffer is not trainable). */
+/**
+ * Uploads a state_dict as variables (the `pe` buffer is not trainable). Disposing the
+ * variables frees everything: tidy drops the tensors they were made from.
+ */
 export function createParams(c: ModelConfig, sd: StateDict): Map<string, tf.Variable> {
   const params = new Map<string, tf.Variable>();
   for (const spec of paramSpecs(c)) {
     const t = sd.get(spec.name);
     if (t === undefined) throw new Error(`state_dict has no ${spec.name}`);
-    params.set(spec.name, tf.variable(tf.tensor(t.data, spec.shape, 'float32'), spec.trainable));
+    params.set(spec.name, tf.tidy(() => tf.variable(tf.tensor(t.data, spec.shape, 'float32'), spec.trainable)));
   }
   return params;
 }

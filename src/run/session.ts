@@ -114,8 +114,14 @@ export class Session {
   private async evaluate(): Promise<void> {
     if (this.run === undefined || this.trainer === undefined) throw new UserError('there is no run to evaluate: start one first');
     const { prepared, msg } = this.run;
-    const [validation, test] = await this.scoreSplits(prepared, await this.trainer.parameters(), msg.settings.training);
-    this.post({ type: 'evaluation', run_id: this.run.id, validation, test });
+    const best = await this.trainer.bestSoFar();
+    const params = createParams(prepared.config, best.weights);
+    try {
+      const [validation, test] = await this.scoreSplits(prepared, params, msg.settings.training);
+      this.post({ type: 'evaluation', run_id: this.run.id, best_epoch: best.epoch, validation, test });
+    } finally {
+      tf.dispose([...params.values()]);
+    }
   }
 }
 

@@ -253,9 +253,10 @@ export class Trainer {
     });
   }
 
-  /** The live parameters, for an evaluation on demand (not to be disposed by the caller). */
-  async parameters(): Promise<Map<string, tf.Variable>> {
-    return this.params;
+  /** The best weights so far by validation loss and their epoch; the current ones before any epoch ends. */
+  async bestSoFar(): Promise<{ weights: StateDict; epoch: number | null }> {
+    if (this.bestWeights !== undefined) return { weights: this.bestWeights, epoch: this.early.bestEpochNumber };
+    return { weights: await readParams(this.params), epoch: null };
   }
 
   /** The current weights, e.g. for an export of the last state. */

@@ -10,6 +10,7 @@ import type { EpochRecord, Progress, TrainerEvent } from '../train/events.ts';
 
 type Done = Extract<TrainerEvent, { type: 'done' }>;
 type RunData = Extract<FromWorker, { type: 'data' }>;
+type Evaluation = Extract<FromWorker, { type: 'evaluation' }>;
 
 export type RunState = 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'failed';
 
@@ -31,6 +32,7 @@ export class Engine {
   losses = $state.raw<LossPoint[]>([]);
   done = $state.raw<Done | undefined>(undefined);
   runData = $state.raw<RunData | undefined>(undefined);
+  evaluation = $state.raw<Evaluation | undefined>(undefined); // scored on demand during the run
   runId = $state<string | undefined>(undefined);
   state = $state<RunState>('idle');
   error = $state<string | undefined>(undefined);
@@ -58,7 +60,7 @@ export class Engine {
   start(run: Omit<StartRun, 'type'>): void {
     this.epochs = run.resume?.checkpoint.history ?? [];
     this.losses = [];
-    this.done = this.runData = this.progress = undefined;
+    this.done = this.runData = this.progress = this.evaluation = undefined;
     this.error = undefined;
     this.state = 'loading';
     this.runId = run.run_id;
@@ -73,6 +75,11 @@ export class Engine {
   resume(): void {
     this.send({ type: 'resume' });
     this.state = 'training';
+  }
+
+  /** Scores the best weights so far on validation and test; the answer is `evaluation`. */
+  evaluate(): void {
+    this.send({ type: 'evaluate' });
   }
 
   stop(): void {
@@ -114,6 +121,7 @@ export class Engine {
         this.state = 'done';
         break;
       case 'evaluation':
+        this.evaluation = msg;
         break;
       case 'error':
         this.error = msg.message;

@@ -1,5 +1,6 @@
 // Runs in the browser: the real engine worker trains the tiny preset on the bundled sample
-// (WebGPU), while this page pauses, resumes and stops it and records what it reports.
+// (WebGPU), while this page pauses it, has it score the weights so far, resumes and stops
+// it, and records what it reports.
 
 import { preset } from '../../src/model/config.ts';
 import { experimentSettings } from '../../src/run/settings.ts';
@@ -13,6 +14,7 @@ export interface WorkerRunReport {
   progress: Pick<Progress, 'step' | 'running_loss' | 'num_tensors' | 'samples_per_second'>[];
   pausedAtStep: number;
   progressWhilePaused: number;
+  evaluation?: { best_epoch: number | null; test_samples: number };
   stoppedAtStep: number;
   lastStep: number;
   done?: string;
@@ -36,6 +38,8 @@ export async function trainInWorker(): Promise<WorkerRunReport> {
       if (paused) report.progressWhilePaused++;
       report.lastStep = msg.step;
       report.progress.push({ step: msg.step, running_loss: msg.running_loss, num_tensors: msg.num_tensors, samples_per_second: msg.samples_per_second });
+    } else if (msg.type === 'evaluation') {
+      report.evaluation = { best_epoch: msg.best_epoch, test_samples: msg.test.confusion.flat().reduce((a, b) => a + b, 0) };
     } else if (msg.type === 'done') {
       report.done = msg.reason;
     } else if (msg.type === 'error') {
@@ -67,6 +71,8 @@ export async function trainInWorker(): Promise<WorkerRunReport> {
   paused = true;
   report.pausedAtStep = report.lastStep;
   await new Promise((r) => setTimeout(r, 1500));
+  send({ type: 'evaluate' }); // on demand, while paused
+  await waitFor((m) => failed(m) || m.type === 'evaluation');
   paused = false;
   send({ type: 'resume' });
   await waitFor((m) => failed(m) || (m.type === 'progress' && m.step >= 30));

@@ -1,6 +1,6 @@
 // Training on WebGPU in headless Chromium (SwiftShader here): the engine worker trains the
 // tiny preset on the bundled sample, reports progress, pauses with no step taken while
-// paused, resumes, stops within a step, leaks no tensors, and its loss falls; one step's
+// paused, scores on demand, resumes, stops within a step, leaks no tensors, and its loss falls; one step's
 // gradients on WebGPU equal the CPU backend's within 1e-3 relative.
 
 import { expect, it } from 'vitest';
@@ -28,6 +28,8 @@ browserSuite('training on webgpu', (harness) => {
     // paused: the checkpoint came and no step was taken for 1.5 s
     expect(r.pausedAtStep).toBeGreaterThanOrEqual(8);
     expect(r.progressWhilePaused).toBe(0);
+    // scored on demand: no epoch has ended, so the current weights, on every test sample
+    expect(r.evaluation).toEqual({ best_epoch: null, test_samples: r.samples!.test });
     // stop takes effect within one step
     expect(r.lastStep - r.stoppedAtStep).toBeLessThanOrEqual(1);
     expect(r.done).toBe('stopped');

@@ -64,6 +64,26 @@ describe('Trainer', () => {
     expect(counts.get(1000)).toBe(counts.get(10));
   });
 
+  it('keeps the tensor count constant across epochs, evaluations and checkpoints, and frees all on dispose', async () => {
+    const before = tf.memory().numTensors;
+    const data = syntheticData({ samples: 300, seqLen: 8, seed: 5, planted: true });
+    const atEpochEnd: number[] = [];
+    const settings = trainingSettings({ epochs: 3, batch_size: 16, checkpoint_every: 1, early_stopping_patience: 0 });
+    const trainer = new Trainer({
+      config,
+      settings,
+      data,
+      emit: (e) => {
+        if (e.type === 'epoch') atEpochEnd.push(tf.memory().numTensors);
+      },
+    });
+    await trainer.run(); // also scores validation and test with the best weights at the end
+    expect(atEpochEnd).toHaveLength(3);
+    expect(new Set(atEpochEnd).size).toBe(1);
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('stops on a NaN loss and names the step', async () => {
     const data = syntheticData({ samples: 100, seqLen: 8, seed: 3, planted: true, poison: 5 });
     // batch_size 1 without shuffling would hit sample 5 at step 6; shuffled, find its step
