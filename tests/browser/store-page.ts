@@ -7,6 +7,8 @@ import { acquireRunLock, type RunLock } from '../../src/store/locks.ts';
 import { RunStore } from '../../src/store/runs.ts';
 import { checkPickedFile, resumePlan, sha256OfBlob } from '../../src/store/resume.ts';
 import { requestPersistence, storageInfo } from '../../src/store/quota.ts';
+import type { DataBlock, PreprocessingBlock } from '../../src/data/dataset.ts';
+import { exportStoredRun } from '../../src/run/export-run.ts';
 import { fakeCheckpoint, fakeEpoch, fakeNewRun, tensorsOf, v1Record } from '../store/helpers.ts';
 
 const message = (e: unknown) => ({ name: (e as Error).name, message: (e as Error).message });
@@ -191,4 +193,30 @@ export async function migrateStored(db: string) {
 
 export async function storage() {
   return { info: await storageInfo(), persisted: await requestPersistence() };
+}
+
+/** The export's metadata from the best checkpoint (scored on test at the end) and from an older one. */
+export async function exportChoices(db: string) {
+  const store = new RunStore({ dbName: db });
+  const lock = await acquireRunLock('run-x');
+  await store.createRun(lock, fakeNewRun());
+  const unprepared = await attempt(async () => exportStoredRun(store, (await store.getRun('run-x'))!));
+  await store.saveCheckpoint(lock, fakeCheckpoint(1, 'periodic'));
+  await store.saveCheckpoint(lock, fakeCheckpoint(2, 'best'));
+  const test = { ...fakeEpoch(2).validation, accuracy: 0.55 };
+  await store.updateRun(lock, 'run-x', (run) => {
+    run.metrics.push(fakeEpoch(1), fakeEpoch(2));
+    run.data.preprocessing = { horizon: 5 } as PreprocessingBlock;
+    run.data.data_block = { file_name: 'EURUSD-M1.csv' } as DataBlock;
+    run.result = { reason: 'finished', best_epoch: 2, validation: fakeEpoch(2).validation, test };
+  });
+  const run = (await store.getRun('run-x'))!;
+  const best = await exportStoredRun(store, run);
+  const older = await exportStoredRun(store, run, 1);
+  await lock.release();
+  return {
+    unprepared,
+    best: { from: best.from.id, training: best.meta.training, preprocessing: best.meta.preprocessing, data: best.meta.data },
+    older: { from: older.from.id, training: older.meta.training },
+  };
 }

@@ -94,6 +94,19 @@ browserSuite('run store', (harness) => {
     expect(r.afterDelete).toEqual([]);
   });
 
+  it("exports the best checkpoint with the end's test score, an older one with its epoch's validation", async () => {
+    const page = await harness().newPage();
+    const r = await callInPage<Result<'exportChoices'>>(page, PAGE, 'exportChoices', 'store-export');
+    expect(r.unprepared?.message).toBe('run run-x has no saved checkpoint to export');
+    expect(r.best.from).toBe(2); // the best by default
+    expect(r.best.training).toMatchObject({ best_epoch: 2, metrics: { validation: { loss: 0.5 }, test: { accuracy: 0.55 } } });
+    expect(r.best.training).not.toHaveProperty('epoch');
+    expect(r.best.preprocessing).toEqual({ horizon: 5 });
+    expect(r.best.data).toEqual({ file_name: 'EURUSD-M1.csv' });
+    expect(r.older.from).toBe(1);
+    expect(r.older.training).toMatchObject({ best_epoch: 1, epoch: 1, metrics: { validation: { loss: 1 }, test: null } });
+  });
+
   it('reports usage and quota and asks to persist', async () => {
     const page = await harness().newPage();
     const r = await callInPage<Result<'storage'>>(page, PAGE, 'storage');
