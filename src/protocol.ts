@@ -50,7 +50,8 @@ export type FromWorker =
   | (TrainerEvent & { run_id: string })
   /** best_epoch null: no epoch has ended, the current weights were scored. */
   | { type: 'evaluation'; run_id: string; best_epoch: number | null; validation: SplitMetrics; test: SplitMetrics }
-  | { type: 'error'; run_id?: string; message: string };
+  /** `ended`: the run stopped with it (a failed start or training); else only the request failed (scoring on demand). */
+  | { type: 'error'; run_id?: string; message: string; ended: boolean };
 
 /** The ArrayBuffers a message can hand over instead of copying (checkpoint weights and moments). */
 export function transferables(msg: FromWorker | ToWorker): ArrayBuffer[] {

@@ -17,6 +17,8 @@ export class Session {
   private backend: BackendReport | undefined;
   private trainer: Trainer | undefined;
   private run: { id: string; prepared: PreparedRun; msg: StartRun } | undefined;
+  private running = false; // from a start message until its run ends, preparation included
+  private early: 'pause' | 'stop' | undefined; // asked for while the data was still loading
 
   constructor(private readonly post: (msg: FromWorker) => void) {}
 
@@ -31,13 +33,9 @@ export class Session {
           await this.start(msg);
           break;
         case 'pause':
-          this.trainer?.pause();
-          break;
         case 'resume':
-          this.trainer?.resume();
-          break;
         case 'stop':
-          this.trainer?.stop();
+          this.control(msg.type);
           break;
         case 'evaluate':
           await this.evaluate();
@@ -46,12 +44,34 @@ export class Session {
           msg satisfies never;
       }
     } catch (e) {
-      this.post({ type: 'error', run_id: this.run?.id, message: explain(e, this.run?.msg.settings.training.batch_size) });
+      // A failed start (or training) ends that run; a failed request about a run does not.
+      const run = msg.type === 'start' ? msg : this.run?.msg;
+      this.post({ type: 'error', run_id: run?.run_id, message: explain(e, run?.settings.training.batch_size), ended: msg.type === 'start' });
     }
   }
 
   private async start(msg: StartRun): Promise<void> {
-    if (this.trainer !== undefined) throw new UserError('a run is already training in this tab: stop it first');
+    if (this.running) throw new UserError('a run is already training in this tab: stop it first');
+    this.running = true;
+    try {
+      await this.prepareAndRun(msg);
+    } finally {
+      this.running = false;
+      this.run = undefined;
+      this.early = undefined;
+    }
+  }
+
+  /** Pause, resume and stop reach the trainer, or wait for it while the data loads. */
+  private control(action: 'pause' | 'resume' | 'stop'): void {
+    if (this.trainer === undefined) {
+      if (this.running) this.early = action === 'resume' ? undefined : action;
+      return;
+    }
+    this.trainer[action]();
+  }
+
+  private async prepareAndRun(msg: StartRun): Promise<void> {
     if (this.backend === undefined || msg.backends !== undefined) {
       this.backend = await chooseBackend(msg.backends);
       this.post({ type: 'backend', report: this.backend });
@@ -85,6 +105,7 @@ export class Session {
       bestWeights: msg.resume?.best_weights,
       emit: (event) => this.post({ ...event, run_id: msg.run_id }),
     });
+    if (this.early !== undefined) this.trainer[this.early]();
     try {
       await this.trainer.run();
     } finally {

@@ -128,6 +128,7 @@ export class RunRecorder {
         break;
       }
       case 'error': {
+        if (!msg.ended) break; // a request failed (scoring on demand); the run goes on
         const message = msg.message;
         this.enqueue(() => this.store.updateRun(this.lock, this.runId, (run) => Object.assign(run, { status: 'failed', error: message })));
         this.finish();

@@ -125,7 +125,7 @@ export class Engine {
         break;
       case 'error':
         this.error = msg.message;
-        if (this.state !== 'idle') this.state = 'failed';
+        if (msg.ended && this.state !== 'idle') this.state = 'failed';
         break;
       default:
         msg satisfies never;

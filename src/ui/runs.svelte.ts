@@ -145,7 +145,7 @@ export class Runs {
     if (recorder === undefined) return;
     recorder.receive(msg);
     if (msg.type === 'checkpoint' && msg.checkpoint.reason === 'pause') void recorder.idle().then(() => this.refresh());
-    if (msg.type !== 'done' && msg.type !== 'error') return;
+    if (msg.type !== 'done' && !(msg.type === 'error' && msg.ended)) return;
     this.recorder = undefined;
     // An error or a stop ends the queue too: the user sees why before anything else trains.
     const next = msg.type === 'done' && msg.reason !== 'stopped' ? this.queue[0] : undefined;
