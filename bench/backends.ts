@@ -3,12 +3,15 @@
 // through Dawn for Node (the npm package `webgpu`), which needs navigator.gpu installed.
 
 import { existsSync } from 'node:fs';
-import { chooseBackend, type AdapterInfo, type BackendName } from '../src/backend/backends.ts';
+import * as tf from '../src/tf.ts';
+import { chooseBackend, type AdapterInfo } from '../src/backend/backends.ts';
+import type { BackendName } from '../src/backend/names.ts';
 import { benchPath } from './paths.ts';
 
 export interface Started {
   backend: BackendName;
   adapter?: AdapterInfo;
+  detail: string; // how it runs, as measured: wasm's SIMD and threads
 }
 
 /** Starts `name`, or says in one sentence why it could not. */
@@ -17,10 +20,18 @@ export async function startBackend(name: 'cpu' | 'wasm' | 'webgpu'): Promise<Sta
     if (name === 'wasm') await prepareWasm();
     if (name === 'webgpu') await installDawn();
     const report = await chooseBackend([name]);
-    return { backend: report.backend, adapter: report.adapter };
+    return { backend: report.backend, adapter: report.adapter, detail: name === 'wasm' ? await wasmDetail() : name };
   } catch (e) {
     return { error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
   }
+}
+
+/** Whether the wasm build that loaded uses SIMD, and on how many threads (one in Node: no cross-origin isolation). */
+async function wasmDetail(): Promise<string> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = wasm.getThreadsCount();
+  return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`;
 }
 
 /** Node has no fetch of file:// paths, so the wasm backend is pointed at its own dist/. */

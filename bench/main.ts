@@ -2,12 +2,14 @@
 // Without a case it runs data and train; gpu (WebGPU through Dawn in Node) only when named.
 // Tables go to stdout; JSON and markdown to $OUT when set, else bench/results/.
 
-import { dataCase, dataNodeChild } from './data.ts';
-import { gpuCase } from './gpu.ts';
-import { trainCase } from './train.ts';
-import type { CaseReport } from './report.ts';
+import type { CaseOptions, CaseReport } from './report.ts';
 
-const cases = { data: dataCase, train: trainCase, gpu: gpuCase } as const;
+// Loaded on demand, so that the data case's memory is not measured with TF.js loaded.
+const cases = {
+  data: async (o: CaseOptions) => (await import('./data.ts')).dataCase(o),
+  train: async (o: CaseOptions) => (await import('./train.ts')).trainCase(o),
+  gpu: async (o: CaseOptions) => (await import('./gpu.ts')).gpuCase(o),
+} as const;
 type CaseName = keyof typeof cases;
 
 const usage = `usage: npm run bench -- [data] [train] [gpu] [--quick] [--budget-s N]
@@ -21,7 +23,7 @@ const usage = `usage: npm run bench -- [data] [train] [gpu] [--quick] [--budget-
 async function main(argv: string[]): Promise<void> {
   // The data case measures Node's peak memory in a fresh process: this is that process.
   if (argv[0] === '--data-node-child') {
-    await dataNodeChild(argv[1], argv[2]);
+    await (await import('./data.ts')).dataNodeChild(argv[1], argv[2]);
     return;
   }
   if (argv.includes('--help') || argv.includes('-h')) {

@@ -4,6 +4,7 @@
 
 import { presets, type ModelConfig, type PresetName } from '../src/model/config.ts';
 import { trainingStepFlops } from '../src/model/flops.ts';
+import { defaultTrainingSettings as defaults } from '../src/train/settings.ts';
 import { StepRunner, type StepTiming } from './steps.ts';
 import { pyScript, pythonWith, runPythonJson } from './python.ts';
 
@@ -44,6 +45,9 @@ export async function runOnBackend(specs: RunSpec[], budget: Budget, onResult: (
     const flops = trainingStepFlops(configOf(spec), spec.batch);
     const estimate = (s: RunSpec) => (rate === null ? 0 : ((s.warmup + s.steps) * flops) / rate + overheadS);
     if (estimate(spec) > budget.left) spec = { ...spec, warmup: Math.min(spec.warmup, 1), steps: 1 };
+    // Without shaders to compile (overheadS 0) a step of minutes times the same warm or
+    // cold, so the warm-up step goes before the run does; the steps column says "0 + 1".
+    if (estimate(spec) > budget.left && overheadS === 0) spec = { ...spec, warmup: 0 };
     let result: RunResult;
     if (estimate(spec) > budget.left) {
       result = { spec: requested, skipped: `estimated ${Math.round(estimate(spec))} s for ${spec.warmup + spec.steps} steps at the last run's ${((rate ?? 0) / 1e9).toPrecision(3)} GFLOP/s, over the ${Math.max(0, Math.round(budget.left))} s left` };
@@ -76,7 +80,7 @@ export interface TorchRow {
 }
 
 export interface TorchResult {
-  info: { torch: string; device: string; device_name: string; threads: number; python: string } | null;
+  info: { torch: string; device: string; device_name: string; threads: number; python: string; tf32_matmul?: boolean } | null;
   rows: TorchRow[];
   error?: string;
 }
@@ -85,7 +89,10 @@ export interface TorchResult {
 export async function runTorch(specs: RunSpec[], device: 'auto' | 'cpu', budgetS: number): Promise<TorchResult> {
   const python = pythonWith('torch');
   if (python === null) return { info: null, rows: [], error: 'no Python with torch found (set BENCH_PYTHON)' };
-  const runs = specs.map((s) => ({ ...s, config: configOf(s) }));
+  // The trainer's defaults, so both sides take the same steps (spec/TRAINING.md).
+  const { learning_rate, weight_decay, grad_clip_norm, vol_loss_weight } = defaults;
+  const training = { learning_rate, weight_decay, grad_clip_norm, vol_loss_weight };
+  const runs = specs.map((s) => ({ ...s, config: configOf(s), training }));
   try {
     return await runPythonJson<TorchResult>(python, pyScript('torch_step.py'),
       ['--device', device, '--budget-s', String(Math.max(1, budgetS * 0.7)), '--runs', JSON.stringify(runs)], Math.round(budgetS * 1000) + 60_000);

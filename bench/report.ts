@@ -3,7 +3,7 @@
 // Files are rewritten after every row, so a run killed by its time cap keeps what it had.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchPath } from './paths.ts';
 
@@ -49,8 +49,18 @@ export function resultsDir(): string {
   return dir;
 }
 
+export interface Environment {
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  memory_gib: number;
+  platform: string;
+  load_average: number[]; // 1, 5 and 15 minutes: other work on the machine slows every figure
+}
+
 /** What the numbers were measured on, for the head of every results file. */
-export function environment(): Record<string, unknown> {
+export function environment(): Environment {
   return {
     date: new Date().toISOString(),
     node: process.version,
@@ -58,7 +68,13 @@ export function environment(): Record<string, unknown> {
     cores: cpus().length,
     memory_gib: Number((totalmem() / 2 ** 30).toFixed(1)),
     platform: `${process.platform}-${process.arch}`,
+    load_average: loadavg().map((x) => Number(x.toFixed(2))),
   };
+}
+
+function describe(e: Environment, tfjs: unknown): string {
+  return `Measured ${e.date.slice(0, 16).replace('T', ' ')} UTC on ${e.cpu} (${e.cores} cores, ${e.memory_gib} GiB), ` +
+    `Node ${e.node}${tfjs ? `, TF.js ${String(tfjs)}` : ''}; load average ${e.load_average.join(' / ')} (1 / 5 / 15 min).`;
 }
 
 /** One case's results: `<name>.json` (rows and tables) and `<name>.md`, rewritten whole. */
@@ -66,6 +82,7 @@ export class CaseReport {
   readonly tables: Table[] = [];
   readonly records: Record<string, unknown>[] = [];
   readonly info: Record<string, unknown> = {};
+  readonly started = environment(); // the load when the case began, beside the load when it was saved
 
   constructor(readonly name: string) {}
 
@@ -81,13 +98,14 @@ export class CaseReport {
 
   save(): void {
     const dir = resultsDir();
-    const json = { case: this.name, environment: environment(), info: this.info, records: this.records, tables: this.tables };
+    const json = { case: this.name, started: this.started, environment: environment(), info: this.info, records: this.records, tables: this.tables };
     writeFileSync(join(dir, `${this.name}.json`), JSON.stringify(json, null, 2) + '\n');
-    writeFileSync(join(dir, `${this.name}.md`), this.tables.map(markdown).join('\n'));
+    writeFileSync(join(dir, `${this.name}.md`), [describe(this.started, this.info.tfjs) + '\n', ...this.tables.map(markdown)].join('\n'));
   }
 
   print(): void {
     this.save();
+    console.log('\n' + describe(this.started, this.info.tfjs));
     for (const t of this.tables) console.log('\n' + markdown(t));
   }
 }

@@ -132,7 +132,7 @@ export class StepRunner {
       byName.set(k.name, entry);
     }
     const kernels = [...byName].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.ms - a.ms || b.count - a.count);
-    return { kernels, dispatches: info.kernels.length, timed, wallMs };
+    return { kernels, calls: info.kernels.length, timed, wallMs };
   }
 
   dispose(): void {
@@ -149,7 +149,7 @@ export class StepRunner {
 
 export interface KernelProfile {
   kernels: { name: string; count: number; ms: number }[];
-  dispatches: number;
+  calls: number; // kernel invocations, the ones run on the CPU among them
   timed: boolean; // false: the backend reported no kernel times (no timestamp queries)
   wallMs: number;
 }

@@ -2,12 +2,12 @@
 // cpu backend and wasm) for tiny, v1 and v2 at batch 32, beside PyTorch eager fp32 on the
 // same CPU. FLOP/s from src/model/flops.ts; PyTorch's is counted over every position.
 
+import * as tf from '../src/tf.ts';
 import { presets } from '../src/model/config.ts';
 import { trainingStepFlops } from '../src/model/flops.ts';
 import { startBackend } from './backends.ts';
 import { Budget, runOnBackend, runTorch, torchRowFor, type RunResult, type RunSpec } from './plan.ts';
 import { CaseReport, num, table, type CaseOptions, type Table } from './report.ts';
-
 
 function specs(quick: boolean): RunSpec[] {
   return [
@@ -20,6 +20,7 @@ function specs(quick: boolean): RunSpec[] {
 
 export async function trainCase(o: CaseOptions): Promise<CaseReport> {
   const report = new CaseReport('train');
+  report.info.tfjs = tf.version_core;
   const plan = specs(o.quick);
   const t = report.add(table('Training step, Node CPU backends vs PyTorch eager fp32 (batch 32)',
     ['config', 'backend', 'ms/step', 'samples/s', 'GFLOP/s', 'steps (warm-up + timed)', 'PyTorch ms/step', 'TF.js ÷ PyTorch']));
@@ -33,8 +34,9 @@ export async function trainCase(o: CaseOptions): Promise<CaseReport> {
       t.rows.push(['all', backend, null, null, null, null, null, `did not start: ${started.error}`]);
       continue;
     }
+    report.info[backend] = started.detail;
     await runOnBackend(plan, new Budget(perBackendS), (r) => {
-      addRow(t, backend, r, torch.rows.length > 0 ? torchRowFor(torch, r.spec)?.ms_per_step : undefined);
+      addRow(t, started.detail, r, torchRowFor(torch, r.spec)?.ms_per_step);
       report.record({ backend, ...flatten(r), torch_ms_per_step: torchRowFor(torch, r.spec)?.ms_per_step ?? null });
       console.error(`train ${backend} ${r.spec.name}: ${'timing' in r ? `${r.timing.msPerStep.toFixed(1)} ms/step` : r.skipped}`);
     });
@@ -52,7 +54,7 @@ export async function trainCase(o: CaseOptions): Promise<CaseReport> {
   t.notes.push(
     'TF.js GFLOP/s counts what the engine computes (the last layer at the last position only); PyTorch\'s counts ' +
       'every position, as its module computes them (src/model/flops.ts, lastOnly false). The ratio compares time per step.',
-    `PyTorch threads: ${torch.info?.threads ?? '?'}; the TF.js cpu and wasm backends run on one thread in Node.`,
+    `PyTorch threads: ${torch.info?.threads ?? '?'} (its default here); the TF.js backends run on one thread in Node (the backend column says how wasm ran).`,
     'v2 on the pure-JS cpu backend is slow: it is timed over few steps (see the steps column).',
   );
   return report;

@@ -1,9 +1,11 @@
 """PyTorch eager fp32 training steps of the bot's TimeSeriesTransformer, the reference the
-TF.js numbers are compared with: Adam(lr 1e-4, weight_decay 1e-4), clip_grad_norm_(1.0),
-CrossEntropy + 0.5 × MSE (spec/TRAINING.md), one fixed random batch. Prints JSON rows.
+TF.js numbers are compared with: Adam with L2 weight decay, clip_grad_norm_, cross-entropy
+plus weighted MSE (spec/TRAINING.md), with the trainer's settings passed in by bench/plan.ts,
+on one fixed random batch. Prints JSON rows.
 
     python3 bench/py/torch_step.py --device auto --runs '[{"name": "v1", "config": {...}, "batch": 32,
-        "warmup": 2, "steps": 5}]' [--budget-s 120]
+        "warmup": 2, "steps": 5, "training": {"learning_rate": 1e-4, "weight_decay": 1e-4,
+        "grad_clip_norm": 1.0, "vol_loss_weight": 0.5}}]' [--budget-s 120]
 """
 
 import argparse
@@ -32,7 +34,8 @@ def run(spec: dict, device: torch.device) -> dict:
     model = TimeSeriesTransformer(d_model=c["d_model"], nhead=c["nhead"], num_layers=c["num_layers"],
                                   dim_feedforward=c["dim_feedforward"], ob_hidden=c["ob_hidden"],
                                   dropout=c["dropout"]).to(device).train()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-4, weight_decay=1e-4)
+    t = spec["training"]
+    opt = torch.optim.Adam(model.parameters(), lr=t["learning_rate"], weight_decay=t["weight_decay"])
     x = torch.rand(B, c["seq_len"], 5, device=device) * 4 - 2
     ob = torch.zeros(B, 40, device=device)
     label = torch.randint(0, 3, (B,), device=device)
@@ -41,9 +44,10 @@ def run(spec: dict, device: torch.device) -> dict:
     def step() -> float:
         opt.zero_grad(set_to_none=True)
         trend, vol_pred = model(x, ob)
-        loss = F.cross_entropy(trend, label) + 0.5 * F.mse_loss(vol_pred.reshape(-1), vol)
+        loss = F.cross_entropy(trend, label) + t["vol_loss_weight"] * F.mse_loss(vol_pred.reshape(-1), vol)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        if t["grad_clip_norm"] > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), t["grad_clip_norm"])
         opt.step()
         return loss.item()  # a host read per step, as the TF.js loop's `await loss.data()`
 
@@ -72,7 +76,7 @@ def run(spec: dict, device: torch.device) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    parser.add_argument("--runs", required=True, help="JSON list of {name, config, batch, warmup, steps}")
+    parser.add_argument("--runs", required=True, help="JSON list of {name, config, batch, warmup, steps, training}")
     parser.add_argument("--budget-s", type=float, default=float("inf"), help="skip runs once this much time is spent")
     args = parser.parse_args()
     want_cuda = args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
@@ -80,6 +84,8 @@ def main() -> None:
     info = {"torch": torch.__version__, "device": str(device), "threads": torch.get_num_threads(),
             "python": platform.python_version(),
             "device_name": torch.cuda.get_device_name(device) if want_cuda else platform.processor() or platform.machine()}
+    if want_cuda:  # fp32 matmuls on tensor cores (TF32) or not: PyTorch's default is not
+        info["tf32_matmul"] = torch.backends.cuda.matmul.allow_tf32
     began = time.perf_counter()
     rows = []
     for spec in json.loads(args.runs):

@@ -72,7 +72,7 @@ function validate(text: Record<CustomField, string>): Validation {
 
 /**
  * Effective training throughput assumed per backend when no run has been measured, in
- * GFLOP/s of flops.ts's counts. wasm and cpu are what bench/results/train.md measured on a
+ * GFLOP/s of flops.ts's counts. wasm and cpu are what BENCHMARKS.md's train case measured on a
  * 2-core server; webgpu and webgl are rough figures for a mid-range discrete GPU under
  * TensorFlow.js, far below the hardware's peak. They make an estimate, labelled as one.
  */
