@@ -117,8 +117,12 @@ export function metricRows(runs: readonly ComparedRun[]): MetricRow[] {
       key: `validation.${s.key}`, label: `validation ${s.label}${s.key === 'loss' ? ' (best)' : ' at the best epoch'}`, better: s.better,
       values: best.map((b) => (b === undefined ? null : b.validation[s.key])),
     })),
+    ...baselineRows('validation', best.map((b) => b?.validation)),
     ...(runs.some((r) => r.test !== undefined)
-      ? scores.map((s) => ({ key: `test.${s.key}`, label: `test ${s.label}`, better: s.better, values: runs.map((r) => r.test?.[s.key] ?? null) }))
+      ? [
+          ...scores.map((s) => ({ key: `test.${s.key}`, label: `test ${s.label}`, better: s.better, values: runs.map((r) => r.test?.[s.key] ?? null) })),
+          ...baselineRows('test', runs.map((r) => r.test)),
+        ]
       : []),
     { key: 'parameters', label: 'parameters', better: null, values: runs.map((r) => parameterCount(r.config.model)) },
     { key: 'seconds_per_epoch', label: 'mean seconds per epoch', better: 'lower', values: runs.map((r) => mean(r.metrics.map((m) => m.seconds))) },
@@ -127,6 +131,19 @@ export function metricRows(runs: readonly ComparedRun[]): MetricRow[] {
     const values = row.values.map((v) => (v !== null && Number.isFinite(v) ? v : null));
     return { ...row, values, best: row.better === null ? [] : betterIndices(values, row.better) };
   });
+}
+
+/**
+ * The two baselines' accuracy on the same samples as each run's score: facts to read the
+ * scores against, not scores (runs on the same data and splits share them).
+ */
+function baselineRows(split: 'validation' | 'test', metrics: (SplitMetrics | undefined)[]): Omit<MetricRow, 'best'>[] {
+  return (['majority', 'persistence'] as const).map((name) => ({
+    key: `${split}.baselines.${name}.accuracy`,
+    label: `${split} accuracy of the ${name} baseline`,
+    better: null,
+    values: metrics.map((m) => m?.baselines[name].accuracy ?? null),
+  }));
 }
 
 /** The runs holding the better value; none when fewer than two have one or all are equal. */

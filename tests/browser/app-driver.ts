@@ -17,6 +17,13 @@ export async function tab(page: Page, name: Tab): Promise<void> {
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true }).click();
 }
 
+/** The page's uncaught errors from now on; an app test ends by expecting none. */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
@@ -47,6 +54,13 @@ export async function setTraining(page: Page, settings: Record<string, string | 
 export async function chooseBackend(page: Page, backend: 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu'): Promise<void> {
   await tab(page, 'Train');
   await page.getByLabel('backend', { exact: true }).selectOption(backend);
+}
+
+/** Clicks "Start training" and waits until the previous run's result has left the page. */
+export async function startTraining(page: Page): Promise<void> {
+  await tab(page, 'Train');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await page.locator('#result-title').waitFor({ state: 'detached', timeout: 60_000 });
 }
 
 /** The Train view's result heading once a run has ended, e.g. "Result (finished, best epoch 1)". */

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { nexus } from '../support/cli.ts';
 import { hasTorch, runPython, tempDir } from '../support/python.ts';
 import { browserSuite } from './harness.ts';
-import { chooseBackend, choosePreset, download, loadCsv, m1Fixture, root, runRows, screenshot, setTraining, tab, waitForResult } from './app-driver.ts';
+import { chooseBackend, choosePreset, download, loadCsv, m1Fixture, pageErrors, root, runRows, screenshot, setTraining, startTraining, tab, waitForResult } from './app-driver.ts';
 
 const EPOCHS = 6;
 
@@ -25,7 +25,7 @@ async function trainTinyOnCpu(page: Page): Promise<void> {
   await choosePreset(page, 'tiny');
   await setTraining(page, { epochs: EPOCHS, checkpoint_every: 1, learning_rate: 0.002, early_stopping_patience: 0 });
   await chooseBackend(page, 'cpu');
-  await page.getByRole('button', { name: 'Start training' }).click();
+  await startTraining(page);
 }
 
 /** The Test metrics table as the app shows it: its text, confusion counts included. */
@@ -39,6 +39,7 @@ browserSuite('runs in the app', (harness) => {
     const dir = tempDir('nexus-app-resume-');
     try {
       const page = await context.newPage();
+      const errors = pageErrors(page);
       await page.goto(`${harness().baseUrl}/`);
       await trainTinyOnCpu(page);
       await expect.poll(() => epochsShown(page), { timeout: 120_000 }).toEqual([1]);
@@ -59,11 +60,12 @@ browserSuite('runs in the app', (harness) => {
       const resumedScores = await testMetrics(page);
 
       // The same experiment, never interrupted.
-      await page.getByRole('button', { name: 'Start training' }).click();
+      await startTraining(page);
       expect(await waitForResult(page)).toMatch(/^Result \(finished, best epoch \d\)$/);
       const straight = await download(page, 'nexus_transformer.pth', join(dir, 'straight'));
       expect(readFileSync(resumed.path).equals(readFileSync(straight.path))).toBe(true);
       expect(await testMetrics(page)).toBe(resumedScores);
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }
@@ -80,6 +82,7 @@ browserSuite('runs in the app', (harness) => {
     const context = await harness().browser.newContext();
     try {
       const page = await context.newPage();
+      const errors = pageErrors(page);
       await page.goto(`${harness().baseUrl}/`);
       await loadCsv(page, m1Fixture);
       await chooseBackend(page, 'cpu');
@@ -97,6 +100,7 @@ browserSuite('runs in the app', (harness) => {
       expect(confusion).toEqual(expected.confusion);
       expect((await runRows(page)).map((r) => r.status)).toEqual(['done']);
       expect(await page.locator('[data-testid=runs] tbody th').first().textContent()).toMatch(/^imported v1 \(bot-v1\.pth\)/);
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }
@@ -109,6 +113,7 @@ browserSuite('runs in the app', (harness) => {
     const context = await harness().browser.newContext();
     try {
       const page = await context.newPage();
+      const errors = pageErrors(page);
       await page.goto(`${harness().baseUrl}/`);
       await tab(page, 'Runs');
       await page.locator('input[type=file][accept*=".pth"]').setInputFiles(join(dir, 'nexus_transformer.pth'));
@@ -117,6 +122,7 @@ browserSuite('runs in the app', (harness) => {
       await heads.selectOption('3');
       await page.getByRole('button', { name: 'Read it with 3 heads' }).click();
       expect(await page.getByTestId('imported').textContent()).toMatch(/a custom model \(d_model 48, 3 heads,\s+1 layers, feed-forward 96, 64 bars\)/);
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }

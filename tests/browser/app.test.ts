@@ -11,7 +11,8 @@ import { expect, it } from 'vitest';
 import { hasTorch, runPython, tempDir } from '../support/python.ts';
 import { browserSuite } from './harness.ts';
 import {
-  chooseBackend, choosePreset, download, loadCsv, longTasks, m1Fixture, observeLongTasks, pageNow, root, runRows, screenshot, setTraining, tab, waitForResult,
+  chooseBackend, choosePreset, download, loadCsv, longTasks, m1Fixture, observeLongTasks, pageErrors, pageNow, root, runRows, screenshot, setTraining, startTraining, tab,
+  waitForResult,
 } from './app-driver.ts';
 
 const checkModule = join(root, 'tests', 'bot', 'py', 'check_module.py');
@@ -21,6 +22,7 @@ browserSuite('the playground', (harness) => {
     const context = await harness().browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const page = await context.newPage();
+      const errors = pageErrors(page);
       await observeLongTasks(page);
       await page.goto(`${harness().baseUrl}/`);
 
@@ -38,7 +40,7 @@ browserSuite('the playground', (harness) => {
       await screenshot(page, 'model');
       await setTraining(page, { epochs: 1 });
       await chooseBackend(page, 'webgpu');
-      await page.getByRole('button', { name: 'Start training' }).click();
+      await startTraining(page);
       await page.getByTestId('progress').waitFor({ timeout: 120_000 });
       const trainingFrom = await pageNow(page);
       expect(await waitForResult(page)).toBe('Result (finished, best epoch 1)');
@@ -73,7 +75,7 @@ browserSuite('the playground', (harness) => {
 
       // A second run with another seed, then both side by side.
       await setTraining(page, { seed: 7 });
-      await page.getByRole('button', { name: 'Start training' }).click();
+      await startTraining(page);
       expect(await waitForResult(page)).toBe('Result (finished, best epoch 1)');
       await tab(page, 'Compare');
       const picks = page.getByRole('group', { name: 'Runs to compare' }).getByRole('checkbox');
@@ -90,6 +92,7 @@ browserSuite('the playground', (harness) => {
       await page.reload();
       await expect.poll(async () => (await runRows(page)).map((r) => [r.status, r.epochs]), { timeout: 30_000 }).toEqual([['done', '1/1'], ['done', '1/1']]);
       await screenshot(page, 'runs');
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }

@@ -103,6 +103,7 @@ browserSuite('model and compare views', (harness) => {
     expect(await page.locator('[data-metric="seconds_per_epoch"] td').nth(0).evaluate((td) => td.classList.contains('better'))).toBe(true);
     expect(await page.locator('[data-metric="parameters"] td.better').count()).toBe(0);
     expect(await page.locator('[data-metric="test.loss"] td').allTextContents()).toEqual(['1.0200', '—']);
+    expect(await page.locator('[data-metric="validation.baselines.majority.accuracy"] td').allTextContents()).toEqual(['0.3500', '0.3500']);
     expect(await page.locator('.uplot canvas').count()).toBe(2);
     const box = await page.locator('.uplot canvas').first().boundingBox();
     expect(box?.width).toBeGreaterThan(300);

@@ -10,8 +10,9 @@ import type { SplitMetrics } from '../../src/train/metrics.ts';
 import { trainingSettings } from '../../src/train/settings.ts';
 
 function split(loss: number, accuracy: number, extra: Partial<SplitMetrics> = {}): SplitMetrics {
-  // Only the scores matter to the comparison; the rest of SplitMetrics is left out.
-  return { loss, accuracy, balanced_accuracy: accuracy - 0.05, macro_f1: accuracy - 0.1, vol_rmse: loss / 2, ...extra } as SplitMetrics;
+  // Only the scores and the baselines' accuracy matter to the comparison; the rest of SplitMetrics is left out.
+  const baselines = { majority: { accuracy: 0.34 }, persistence: { accuracy: 0.36 } };
+  return { loss, accuracy, balanced_accuracy: accuracy - 0.05, macro_f1: accuracy - 0.1, vol_rmse: loss / 2, baselines, ...extra } as SplitMetrics;
 }
 
 function epochs(losses: number[], accuracies: number[], seconds = 10): EpochRecord[] {
@@ -68,6 +69,9 @@ describe('metric rows', () => {
     expect(row('validation.vol_rmse')).toMatchObject({ values: [0.45, 0.4], best: [1] });
     expect(row('parameters')).toMatchObject({ values: [417_700, 17_572], best: [] });
     expect(row('seconds_per_epoch')).toMatchObject({ values: [11, 2.5], best: [1] });
+    // the baselines on the same samples stand beside the scores, as facts
+    expect(row('validation.baselines.majority.accuracy')).toMatchObject({ values: [0.34, 0.34], best: [], better: null });
+    expect(row('validation.baselines.persistence.accuracy')).toMatchObject({ values: [0.36, 0.36], best: [] });
     expect(metrics.some((m) => m.key.startsWith('test.'))).toBe(false);
   });
 
@@ -76,6 +80,7 @@ describe('metric rows', () => {
     const { metrics } = compareRuns([a, run('b'), run('c', { test: split(0.75, 0.58) })]);
     expect(metrics.find((m) => m.key === 'test.loss')).toMatchObject({ values: [0.7, null, 0.75], best: [0] });
     expect(metrics.find((m) => m.key === 'test.macro_f1')).toMatchObject({ best: [2] });
+    expect(metrics.find((m) => m.key === 'test.baselines.majority.accuracy')).toMatchObject({ values: [0.34, null, 0.34], best: [] });
   });
 
   it('marks nothing for ties, single values, NaN or a run without epochs', () => {
