@@ -61,12 +61,13 @@ export async function loadInWorker(url: string, fileName: string) {
         if (m.type === 'loaded') {
           loadedMs = performance.now() - t0;
           rows = m.bars.length;
+          worker.postMessage({ type: 'summarize', id, settings: {} } satisfies ToDataWorker); // as the app's data view asks next
         } else if (m.type === 'summary' || m.type === 'error') {
           const error = m.type === 'error' ? m.message : m.error;
           resolve({ loadedMs, doneMs: performance.now() - t0, rows, error });
         }
       };
-      const msg: ToDataWorker = { type: 'load', id, file, file_name: fileName, settings: {} };
+      const msg: ToDataWorker = { type: 'load', id, file, file_name: fileName };
       worker.postMessage(msg);
     });
   await send(blob.slice(0, 64 * 1024), 1);

@@ -12,6 +12,7 @@ import type { FromDataWorker, ToDataWorker } from '../src/data/protocol.ts';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (msg: FromDataWorker) => scope.postMessage(msg);
 const running = new Map<number, AbortController>();
+let latest = 0; // the newest load: an older one that finishes later must not replace its bars
 let loaded: Bars | undefined;
 
 function summarize(id: number, settings: Partial<DataSettings>): void {
@@ -29,6 +30,7 @@ scope.onmessage = async (event: MessageEvent<ToDataWorker>) => {
   switch (msg.type) {
     case 'load': {
       const { id } = msg;
+      latest = id;
       const abort = new AbortController();
       running.set(id, abort);
       try {
@@ -38,9 +40,8 @@ scope.onmessage = async (event: MessageEvent<ToDataWorker>) => {
           onProgress: (p) => post({ type: 'progress', id, ...p }),
           signal: abort.signal,
         });
-        loaded = bars;
+        if (id === latest) loaded = bars;
         post({ type: 'loaded', id, report, bars }); // copied: the worker keeps its own
-        summarize(id, msg.settings);
       } catch (e) {
         const cancelled = abort.signal.aborted;
         const message = cancelled ? 'loading was cancelled' : e instanceof Error ? e.message : String(e);

@@ -7,7 +7,7 @@ import type { DatasetSummary } from './summary.ts';
 import type { Bars, ColumnMapping, LoadReport } from './types.ts';
 
 export type ToDataWorker =
-  | { type: 'load'; id: number; file: Blob; file_name?: string; mapping?: ColumnMapping; settings: Partial<DataSettings> }
+  | { type: 'load'; id: number; file: Blob; file_name?: string; mapping?: ColumnMapping }
   /** The splits and labels of the loaded bars under other settings. */
   | { type: 'summarize'; id: number; settings: Partial<DataSettings> }
   /** Stops load `id` at its next chunk; it answers with an error message. */

@@ -1,5 +1,5 @@
-// The export as one zip for bot owners (EXPORT.md's three files, the bot's module and
-// preprocessing twin, and how to load them, backup first), built with fflate.
+// The export as one zip for bot owners (EXPORT.md's three files, the bot's module,
+// preprocessing twin and predict script, and how to load them, backup first), built with fflate.
 
 import { strToU8, zipSync } from 'fflate';
 import { exportFileNames, type ExportFiles } from '../formats/export.ts';
@@ -8,6 +8,7 @@ import type { ExportMetadata } from '../formats/metadata.ts';
 export interface BotSources {
   nexus_transformer_py: string; // bot/nexus_transformer.py
   preprocess_py: string; // bot/preprocess.py
+  predict_py: string; // bot/predict.py, which HOW_TO_LOAD.txt runs
 }
 
 export function howToLoad(meta: ExportMetadata): string {
@@ -45,6 +46,7 @@ export function exportBundle(files: ExportFiles, meta: ExportMetadata, bot: BotS
     [exportFileNames.json]: strToU8(files.json),
     'bot/nexus_transformer.py': strToU8(bot.nexus_transformer_py),
     'bot/preprocess.py': strToU8(bot.preprocess_py),
+    'bot/predict.py': strToU8(bot.predict_py),
     'HOW_TO_LOAD.txt': strToU8(howToLoad(meta)),
   });
 }

@@ -16,6 +16,8 @@ export interface ComparedRun {
   config: { model: ModelConfig; settings: ExperimentSettings; mapping?: ColumnMapping };
   metrics: EpochRecord[];
   test?: SplitMetrics; // the best checkpoint scored on the test split, when it was
+  /** Validation as scored at the end; stands in for the best epoch's of a run with no epochs (an imported model scored). */
+  validation?: SplitMetrics;
 }
 
 export type Scalar = string | number | boolean | null;
@@ -110,14 +112,15 @@ const scores: { key: Score; label: string; better: Better }[] = [
  */
 export function metricRows(runs: readonly ComparedRun[]): MetricRow[] {
   const best = runs.map((r) => bestEpoch(r.metrics));
+  const validation = runs.map((r, i) => best[i]?.validation ?? r.validation);
   const rows: Omit<MetricRow, 'best'>[] = [
     { key: 'best_epoch', label: 'best epoch (lowest validation loss)', better: null, values: best.map((b) => b?.epoch ?? null) },
     { key: 'epochs', label: 'epochs trained', better: null, values: runs.map((r) => r.metrics.length) },
     ...scores.map((s) => ({
       key: `validation.${s.key}`, label: `validation ${s.label}${s.key === 'loss' ? ' (best)' : ' at the best epoch'}`, better: s.better,
-      values: best.map((b) => (b === undefined ? null : b.validation[s.key])),
+      values: validation.map((v) => v?.[s.key] ?? null),
     })),
-    ...baselineRows('validation', best.map((b) => b?.validation)),
+    ...baselineRows('validation', validation),
     ...(runs.some((r) => r.test !== undefined)
       ? [
           ...scores.map((s) => ({ key: `test.${s.key}`, label: `test ${s.label}`, better: s.better, values: runs.map((r) => r.test?.[s.key] ?? null) })),

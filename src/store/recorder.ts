@@ -34,6 +34,7 @@ export class RunRecorder {
   private queue: Promise<void> = Promise.resolve();
   private status: RunStatus = 'running';
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly store: RunStore,
@@ -144,11 +145,19 @@ export class RunRecorder {
     return this.queue;
   }
 
-  /** Stops recording and lets the run's lock go, once the queued writes are done. */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.queue;
-    await this.lock.release();
+  /** Stops recording and lets the run's lock go once the queued writes are done (once, however often called). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true; // before the first await: later messages are dropped at once
+      await this.queue;
+      await this.lock.release();
+    })();
+    return this.closing;
+  }
+
+  /** Once the run has ended ('done', or an error that ended it): resolves when its last write has landed. */
+  get ended(): Promise<void> | undefined {
+    return this.closing;
   }
 
   private finish(): void {

@@ -45,27 +45,28 @@ export class DataSource {
   }
 
   /** Parses `blob` in the worker; resolves with its report, or undefined if it failed or was replaced. */
-  load(blob: Blob, name: string, settings: Partial<DataSettings>, mapping?: ColumnMapping): Promise<LoadReport | undefined> {
+  load(blob: Blob, name: string, mapping?: ColumnMapping): Promise<LoadReport | undefined> {
     this.settle?.(undefined);
+    if (this.loading) this.send({ type: 'cancel', id: this.id }); // the file it replaces stops parsing
     this.downloadId++; // a download still in flight must not replace this file when it lands
     this.download = undefined;
     this.file = { blob, name };
     this.bars = this.report = this.summary = undefined;
     this.error = this.summaryError = undefined;
     this.progress = { bytes: 0, total: blob.size, rows: 0 };
-    // Snapshots: a mapping or settings kept in $state are proxies, which postMessage cannot clone.
-    this.send({ type: 'load', id: ++this.id, file: blob, file_name: name, mapping: $state.snapshot(mapping), settings: $state.snapshot(settings) });
+    // A snapshot: a mapping kept in $state is a proxy, which postMessage cannot clone.
+    this.send({ type: 'load', id: ++this.id, file: blob, file_name: name, mapping: $state.snapshot(mapping) });
     return new Promise((resolve) => (this.settle = resolve));
   }
 
   /** Loads what a sample or https reference names; a local file needs the user to pick it. */
-  loadRef(ref: Exclude<DataRef, { kind: 'file' }>, settings: Partial<DataSettings>, mapping?: ColumnMapping): Promise<LoadReport | undefined> {
-    if (ref.kind === 'sample') return this.loadUrl(SAMPLE.path, SAMPLE.file_name, settings, mapping);
-    return this.loadUrl(ref.url, urlFileName(ref.url), settings, mapping);
+  loadRef(ref: Exclude<DataRef, { kind: 'file' }>, mapping?: ColumnMapping): Promise<LoadReport | undefined> {
+    if (ref.kind === 'sample') return this.loadUrl(SAMPLE.path, SAMPLE.file_name, mapping);
+    return this.loadUrl(ref.url, urlFileName(ref.url), mapping);
   }
 
   /** Fetches a URL (the bundled sample, or a user's https link) with progress, and loads it. */
-  async loadUrl(url: string, name: string, settings: Partial<DataSettings>, mapping?: ColumnMapping): Promise<LoadReport | undefined> {
+  async loadUrl(url: string, name: string, mapping?: ColumnMapping): Promise<LoadReport | undefined> {
     const id = ++this.downloadId;
     this.error = undefined;
     this.download = { name, bytes: 0, total: null };
@@ -80,7 +81,7 @@ export class DataSource {
       return undefined;
     }
     if (id !== this.downloadId) return undefined; // another file was chosen meanwhile
-    return this.load(blob, name, settings, mapping);
+    return this.load(blob, name, mapping);
   }
 
   summarize(settings: Partial<DataSettings>): void {

@@ -34,6 +34,8 @@ export class Engine {
   runData = $state.raw<RunData | undefined>(undefined);
   evaluation = $state.raw<Evaluation | undefined>(undefined); // scored on demand during the run
   runId = $state<string | undefined>(undefined);
+  /** The run scores imported weights without training: nothing to pause, stop or score on demand. */
+  scoringOnly = $state(false);
   state = $state<RunState>('idle');
   error = $state<string | undefined>(undefined);
   private listeners = new Set<(msg: FromWorker) => void>();
@@ -42,8 +44,10 @@ export class Engine {
   constructor() {
     this.worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
+    // The worker itself died (a crash, or its script failed to load): whatever it was running ended.
     this.worker.onerror = (event) => {
-      this.error = `the training engine failed to start: ${event.message}`;
+      const message = `the training engine stopped: ${event.message || 'its worker crashed'}; reload the page to start it again`;
+      this.receive({ type: 'error', run_id: this.runId, message, ended: true });
     };
   }
 
@@ -64,6 +68,7 @@ export class Engine {
     this.error = undefined;
     this.state = 'loading';
     this.runId = run.run_id;
+    this.scoringOnly = run.evaluate_only === true;
     this.send({ type: 'start', ...run });
   }
 
@@ -92,6 +97,8 @@ export class Engine {
 
   private receive(msg: FromWorker): void {
     for (const listen of this.listeners) listen(msg);
+    // What the worker says of another run (one it refused to start) is not this run's state.
+    if ('run_id' in msg && msg.run_id !== undefined && msg.run_id !== this.runId) return;
     switch (msg.type) {
       case 'backend':
         this.backend = msg.report;

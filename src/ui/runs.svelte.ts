@@ -12,6 +12,7 @@ import { requestPersistence, storageInfo, type StorageInfo } from '../store/quot
 import { RunStore, type RunList } from '../store/runs.ts';
 import botModule from '../../bot/nexus_transformer.py?raw';
 import botPreprocess from '../../bot/preprocess.py?raw';
+import botPredict from '../../bot/predict.py?raw';
 import { download } from './download.ts';
 import type { Engine } from './engine.svelte.ts';
 
@@ -35,6 +36,8 @@ export class Runs {
   /** The runs picked for the Compare view; the v1-then-v2 queue picks the runs it starts. */
   compared = $state.raw<string[]>([]);
   private recorder = $state.raw<RunRecorder | undefined>(undefined);
+  private starting = $state(false); // from a click on start or resume until the engine has the run
+  private closing = new Map<string, Promise<void>>(); // ended runs whose last writes may still be landing
   private backends: BackendName[] | undefined;
   readonly store: RunStore;
 
@@ -52,7 +55,7 @@ export class Runs {
   }
 
   get busy(): boolean {
-    return this.recorder !== undefined;
+    return this.recorder !== undefined || this.starting;
   }
 
   async refresh(): Promise<void> {
@@ -64,6 +67,7 @@ export class Runs {
 
   /** Records a new run and starts it in the engine; `backends` is the order to try. */
   async start(run: NewRunOptions, backends?: BackendName[]): Promise<void> {
+    if (this.busy) return;
     this.queue = [];
     await this.launch(run, backends);
   }
@@ -71,7 +75,7 @@ export class Runs {
   /** Trains each run in turn, the next when the previous one finishes. */
   async startQueue(runs: NewRunOptions[], backends?: BackendName[]): Promise<void> {
     const [first, ...rest] = runs;
-    if (first === undefined) return;
+    if (first === undefined || this.busy) return;
     this.compared = [];
     this.queue = rest;
     await this.launch(first, backends, true);
@@ -79,9 +83,10 @@ export class Runs {
 
   /** Continues a stored run from its last checkpoint; `file` is a re-picked CSV when the store lacks it. */
   async resume(runId: string, file?: Blob, backends?: BackendName[]): Promise<void> {
-    await this.attempt(async () => {
+    if (this.busy) return;
+    this.queue = [];
+    await this.claim(async () => {
       const { recorder, start } = await RunRecorder.resume(this.store, runId, { file, onNotice: (m) => this.notice(m) });
-      this.queue = [];
       this.begin(recorder, backends);
       this.engine.start({ ...start, backends });
     });
@@ -100,12 +105,14 @@ export class Runs {
   /** Downloads a run's export from checkpoint `checkpointId` (its best by default). */
   async exportRun(runId: string, kind: ExportKind, checkpointId?: number): Promise<void> {
     await this.attempt(async () => {
-      if (this.recorder?.runId === runId) await this.recorder.idle(); // its last writes first
+      // its last writes first: the final checkpoint and result land just after 'done'
+      if (this.recorder?.runId === runId) await this.recorder.idle();
+      await this.closing.get(runId);
       const run = await this.store.getRun(runId);
       if (run === undefined) throw new Error(`run ${runId} is no longer stored`);
       const { files, meta } = await exportStoredRun(this.store, run, checkpointId);
       if (kind === 'zip') {
-        const bundle = exportBundle(files, meta, { nexus_transformer_py: botModule, preprocess_py: botPreprocess });
+        const bundle = exportBundle(files, meta, { nexus_transformer_py: botModule, preprocess_py: botPreprocess, predict_py: botPredict });
         download('nexus_transformer_export.zip', bundle, mimeTypes.zip);
       } else {
         download(exportFileNames[kind], files[kind], mimeTypes[kind]);
@@ -126,12 +133,22 @@ export class Runs {
   }
 
   private async launch(run: NewRunOptions, backends: BackendName[] | undefined, queued = false): Promise<void> {
-    await this.attempt(async () => {
+    await this.claim(async () => {
       const { recorder, start } = await RunRecorder.begin(this.store, run, { onNotice: (m) => this.notice(m) });
       if (queued) this.compared = [...this.compared, recorder.runId];
       this.begin(recorder, backends);
       this.engine.start({ ...start, backends });
     });
+  }
+
+  /** Runs `action` as the one start in progress: busy from before its first await, so a second click is refused. */
+  private async claim(action: () => Promise<void>): Promise<void> {
+    this.starting = true;
+    try {
+      await this.attempt(action);
+    } finally {
+      this.starting = false;
+    }
   }
 
   private begin(recorder: RunRecorder, backends: BackendName[] | undefined): void {
@@ -145,12 +162,16 @@ export class Runs {
     if (recorder === undefined) return;
     recorder.receive(msg);
     if (msg.type === 'checkpoint' && msg.checkpoint.reason === 'pause') void recorder.idle().then(() => this.refresh());
-    if (msg.type !== 'done' && !(msg.type === 'error' && msg.ended)) return;
+    const ended = recorder.ended;
+    if (ended === undefined) return;
     this.recorder = undefined;
+    this.closing.set(recorder.runId, ended);
     // An error or a stop ends the queue too: the user sees why before anything else trains.
     const next = msg.type === 'done' && msg.reason !== 'stopped' ? this.queue[0] : undefined;
     this.queue = next === undefined ? [] : this.queue.slice(1);
-    void recorder.close().then(async () => {
+    if (next !== undefined) this.starting = true; // the queue's next run is on its way: no other start meanwhile
+    void ended.then(async () => {
+      this.closing.delete(recorder.runId);
       await this.refresh();
       if (next !== undefined) await this.launch(next, this.backends, true);
     });

@@ -1,6 +1,7 @@
 // Runs that outlive the page, through the app's own controls in headless Chromium: a run
-// the page loses in a reload is listed as interrupted and resumes from its checkpoint to
-// the same weights as a run never interrupted (CPU backend: deterministic); the bot's own
+// (with a column-mapping override) that the page loses in a reload is listed as interrupted
+// and resumes from its checkpoint to the same weights as a run never interrupted (CPU
+// backend: deterministic); the bot's own
 // v1 .pth, imported, scores the test split as `nexus evaluate` does; a .pth whose heads the
 // shapes cannot tell is read once the user says how many.
 
@@ -22,6 +23,11 @@ async function epochsShown(page: Page): Promise<number[]> {
 
 async function trainTinyOnCpu(page: Page): Promise<void> {
   await loadCsv(page, m1Fixture);
+  // with the column mapping overridden (as detected): the run keeps it and the link carries it
+  if (!(await page.getByTestId('mapping').isVisible())) await page.getByText('Column mapping').click();
+  await page.getByRole('button', { name: 'Reload with this mapping' }).click();
+  await expect.poll(() => page.url()).toContain('columns=time');
+  await expect.poll(() => page.getByRole('region', { name: 'What was found' }).isVisible(), { timeout: 30_000 }).toBe(true);
   await choosePreset(page, 'tiny');
   await setTraining(page, { epochs: EPOCHS, checkpoint_every: 1, learning_rate: 0.002, early_stopping_patience: 0 });
   await chooseBackend(page, 'cpu');

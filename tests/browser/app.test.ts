@@ -66,7 +66,7 @@ browserSuite('the playground', (harness) => {
       expect(meta).toMatchObject({ format: 'nexus-export', parameters: 17_572, config: { preset: 'tiny' }, data: { file_name: 'mt4_CADJPY1_jeremidaneau.csv', format: 'mt4' } });
       expect(meta.training.metrics.test.baselines.majority.accuracy).toBeGreaterThan(0);
       const zip = unzipSync(readFileSync(join(dir, 'nexus_transformer_export.zip')));
-      expect(Object.keys(zip).sort()).toEqual(['HOW_TO_LOAD.txt', 'bot/nexus_transformer.py', 'bot/preprocess.py', 'nexus_transformer.json', 'nexus_transformer.pth', 'nexus_transformer.safetensors']);
+      expect(Object.keys(zip).sort()).toEqual(['HOW_TO_LOAD.txt', 'bot/nexus_transformer.py', 'bot/predict.py', 'bot/preprocess.py', 'nexus_transformer.json', 'nexus_transformer.pth', 'nexus_transformer.safetensors']);
       expect(Buffer.from(zip['nexus_transformer.pth']).equals(readFileSync(join(dir, 'nexus_transformer.pth')))).toBe(true);
       if (hasTorch) {
         const loaded = JSON.parse(runPython(checkModule, [dir]));

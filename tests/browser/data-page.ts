@@ -14,7 +14,7 @@ export async function loadInWorker(url: string | null, chunkOfBinary = false) {
       if (msg.type === 'progress') progress.push(msg.bytes);
       else if (msg.type !== 'summary') resolve(msg);
     };
-    const msg: ToDataWorker = { type: 'load', id: 1, file: blob, file_name: chunkOfBinary ? 'noise.bin' : 'sample.csv', settings: {} };
+    const msg: ToDataWorker = { type: 'load', id: 1, file: blob, file_name: chunkOfBinary ? 'noise.bin' : 'sample.csv' };
     worker.postMessage(msg);
   });
   worker.terminate();

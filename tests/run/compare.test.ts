@@ -83,6 +83,14 @@ describe('metric rows', () => {
     expect(metrics.find((m) => m.key === 'test.baselines.majority.accuracy')).toMatchObject({ values: [0.34, null, 0.34], best: [] });
   });
 
+  it("uses an imported model's validation scored at the end, as it has no epochs", () => {
+    const imported = run('i', { metrics: [], validation: split(0.95, 0.41), test: split(0.8, 0.5) });
+    const { metrics } = compareRuns([run('a', { test: split(0.7, 0.55) }), imported]);
+    expect(metrics.find((m) => m.key === 'validation.loss')).toMatchObject({ values: [0.9, 0.95], best: [0] });
+    expect(metrics.find((m) => m.key === 'validation.baselines.majority.accuracy')).toMatchObject({ values: [0.34, 0.34] });
+    expect(metrics.find((m) => m.key === 'best_epoch')).toMatchObject({ values: [2, null] });
+  });
+
   it('marks nothing for ties, single values, NaN or a run without epochs', () => {
     expect(betterIndices([0.5, 0.5], 'lower')).toEqual([]);
     expect(betterIndices([0.5, null], 'lower')).toEqual([]);
