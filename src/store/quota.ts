@@ -61,14 +61,15 @@ export async function requestPersistence(): Promise<boolean> {
   return storage.persist();
 }
 
+/** Bytes as people read them, in binary units with three significant digits: "12.7 MiB". */
 export function sizeText(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = bytes / 1024;
   let u = 0;
   while (v >= 1024 && u < units.length - 1) {
     v /= 1024;
     u++;
   }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+  return `${Number(v.toPrecision(3)).toLocaleString('en-US')} ${units[u]}`;
 }

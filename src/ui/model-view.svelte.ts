@@ -152,10 +152,6 @@ export function formatNumber(x: number, significant = 3): string {
   return Number(x.toPrecision(significant)).toLocaleString('en-US');
 }
 
-export function formatBytes(bytes: number): string {
-  return bytes < 2 ** 20 ? `${formatNumber(bytes / 1024)} KiB` : `${formatNumber(bytes / 2 ** 20)} MiB`;
-}
-
 export function formatFlops(flops: number): string {
   return flops < 1e9 ? `${formatNumber(flops / 1e6)} MFLOP` : flops < 1e12 ? `${formatNumber(flops / 1e9)} GFLOP` : `${formatNumber(flops / 1e12)} TFLOP`;
 }

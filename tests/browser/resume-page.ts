@@ -5,28 +5,17 @@
 import type { BackendName } from '../../src/backend/names.ts';
 import { preset } from '../../src/model/config.ts';
 import type { FromWorker, ToWorker } from '../../src/protocol.ts';
-import { Rng } from '../../src/random.ts';
 import { experimentSettings } from '../../src/run/settings.ts';
 import { RunRecorder } from '../../src/store/recorder.ts';
 import type { StartMessage } from '../../src/store/resume.ts';
 import { RunStore } from '../../src/store/runs.ts';
+import { randomWalkCsv } from '../support/bars.ts';
 
 const SETTINGS = ['seq_len=16', 'batch_size=16', 'epochs=3', 'checkpoint_every=1', 'learning_rate=0.002', 'seed=7'];
 
 /** 600 one-minute bars of a seeded random walk, the same in every page. */
 function walkCsv(n = 600): File {
-  const rng = new Rng(11);
-  const lines = ['time,open,high,low,close,volume'];
-  let close = 1.1;
-  for (let i = 0; i < n; i++) {
-    const open = close;
-    close = open * Math.exp((rng.next() - 0.5) * 2e-3);
-    const high = Math.max(open, close) * (1 + rng.next() * 5e-4);
-    const low = Math.min(open, close) * (1 - rng.next() * 5e-4);
-    const t = new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString();
-    lines.push(`${t},${open.toFixed(6)},${high.toFixed(6)},${low.toFixed(6)},${close.toFixed(6)},${rng.int(1000)}`);
-  }
-  return new File([`${lines.join('\n')}\n`], 'walk-M1.csv');
+  return new File([randomWalkCsv(n, 11)], 'walk-M1.csv');
 }
 
 interface Driven {

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATA_SETTINGS, dataBlock, prepareDataset, quantileSorted, splitSamples } from '../../src/data/dataset.ts';
 import { loadBars } from '../../src/data/load.ts';
 import type { Bars } from '../../src/data/types.ts';
-import { fixture, load, randomWalkCsv } from './helpers.ts';
+import { randomWalkCsv } from '../support/bars.ts';
+import { fixture, load } from './helpers.ts';
 
 async function walk(n: number, seed = 1): Promise<Bars> {
   return (await load(randomWalkCsv(n, seed))).bars;

@@ -8,7 +8,8 @@ import { barFeaturesAt } from '../../src/data/features.ts';
 import { Rng } from '../../src/random.ts';
 import { makeSampler } from '../../src/data/sampler.ts';
 import type { Bars } from '../../src/data/types.ts';
-import { load, randomWalkCsv } from './helpers.ts';
+import { randomWalkCsv } from '../support/bars.ts';
+import { load } from './helpers.ts';
 
 const SETTINGS = { seq_len: 24, horizon: 4 };
 

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { prepareDataset } from '../../src/data/dataset.ts';
 import { loadBars } from '../../src/data/load.ts';
 import { makeSampler } from '../../src/data/sampler.ts';
-import { fixture, load, randomWalkCsv } from './helpers.ts';
+import { randomWalkCsv } from '../support/bars.ts';
+import { fixture, load } from './helpers.ts';
 
 describe('makeSampler', async () => {
   const { bars } = await load(randomWalkCsv(800, 5));

@@ -46,9 +46,10 @@ describe('storage sentences', () => {
 
   it('describe usage and quota', () => {
     expect(sizeText(512)).toBe('512 bytes');
-    expect(sizeText(1536)).toBe('1.5 KB');
-    expect(sizeText(250 * 2 ** 20)).toBe('250 MB');
-    expect(describeStorage(3 * 2 ** 20, 2 ** 30, false).text).toBe('3.0 MB used of 1.0 GB (0%); the browser may clear this data when the disk runs low');
+    expect(sizeText(1536)).toBe('1.5 KiB');
+    expect(sizeText(250 * 2 ** 20)).toBe('250 MiB');
+    expect(sizeText(13_357_673)).toBe('12.7 MiB');
+    expect(describeStorage(3 * 2 ** 20, 2 ** 30, false).text).toBe('3 MiB used of 1 GiB (0%); the browser may clear this data when the disk runs low');
     expect(describeStorage(null, null, true).text).toBe('an unknown amount used; the browser keeps this data');
   });
 });
