@@ -78,20 +78,43 @@ export interface Dataset {
   settings: DataSettings;
 }
 
+/**
+ * Why one data setting's value is out of range, in words, or null when it is in range. The
+ * link reader drops a bad value with this sentence; checkSettings also checks the splits' sum.
+ */
+export function dataSettingProblem(key: keyof DataSettings, value: number | 'auto'): string | null {
+  const whole = (min: number) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= min ? null : `${key} must be a whole number of bars of at least ${min}, not ${value}`);
+  switch (key) {
+    case 'seq_len':
+    case 'horizon':
+      return whole(1);
+    case 'warmup_bars':
+      return whole(0);
+    case 'theta':
+      return value === 'auto' || (Number.isFinite(value) && value >= 0) ? null : `theta must be "auto" or basis points of at least 0, not ${value}`;
+    case 'train_split':
+    case 'val_split':
+    case 'test_split':
+      if (!(typeof value === 'number' && value >= 0 && value <= 1)) return `${key} must be between 0 and 1, not ${value}`;
+      return key === 'train_split' && value === 0 ? 'train_split must be above 0' : null;
+    default:
+      return key satisfies never;
+  }
+}
+
 function checkSettings(s: DataSettings): void {
   const fail = (what: string) => {
     throw new UserError(what);
   };
-  if (!Number.isInteger(s.seq_len) || s.seq_len < 1) fail(`seq_len must be a whole number of bars of at least 1, not ${s.seq_len}`);
-  if (!Number.isInteger(s.horizon) || s.horizon < 1) fail(`horizon must be a whole number of bars of at least 1, not ${s.horizon}`);
-  if (s.theta !== 'auto' && !(Number.isFinite(s.theta) && s.theta >= 0)) fail(`theta must be "auto" or basis points of at least 0, not ${s.theta}`);
-  for (const k of ['train_split', 'val_split', 'test_split'] as const) {
-    if (!(s[k] >= 0 && s[k] <= 1)) fail(`${k} must be between 0 and 1, not ${s[k]}`);
+  for (const key of ['seq_len', 'horizon', 'theta', 'train_split', 'val_split', 'test_split'] as const) {
+    const problem = key === 'train_split' && s.train_split === 0 ? null : dataSettingProblem(key, s[key]); // a zero train split: after the sum
+    if (problem !== null) fail(problem);
   }
   const sum = s.train_split + s.val_split + s.test_split;
   if (Math.abs(sum - 1) > 1e-9) fail(`train_split, val_split and test_split must add up to 1, not ${Number(sum.toFixed(6))}`);
   if (s.train_split === 0) fail('train_split must be above 0');
-  if (!Number.isInteger(s.warmup_bars) || s.warmup_bars < 0) fail(`warmup_bars must be a whole number of bars of at least 0, not ${s.warmup_bars}`);
+  const warmup = dataSettingProblem('warmup_bars', s.warmup_bars);
+  if (warmup !== null) fail(warmup);
 }
 
 /**

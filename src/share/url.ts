@@ -3,7 +3,7 @@
 // each value with the validators the CLI uses and drops a bad one with a sentence, never throws.
 
 import { UserError } from '../errors.ts';
-import { DEFAULT_DATA_SETTINGS, type DataSettings } from '../data/dataset.ts';
+import { DEFAULT_DATA_SETTINGS, dataSettingProblem, type DataSettings } from '../data/dataset.ts';
 import { customConfig, labelPreset, presetNames, presets, type ModelConfig, type PresetName } from '../model/config.ts';
 import { defaultExperiment, type Experiment } from '../run/experiment.ts';
 import { defaultTrainingSettings, parseTrainingSetting, type TrainingSettings } from '../train/settings.ts';
@@ -19,7 +19,6 @@ const modelKeys = ['d_model', 'nhead', 'num_layers', 'dim_feedforward', 'seq_len
 type ModelKey = (typeof modelKeys)[number];
 const trainingKeys = Object.keys(defaultTrainingSettings) as (keyof TrainingSettings)[];
 const dataKeys = ['horizon', 'theta', 'train_split', 'val_split', 'test_split', 'warmup_bars'] as const;
-type DataKey = (typeof dataKeys)[number];
 const splitKeys = ['train_split', 'val_split', 'test_split'] as const;
 // A record, so that a backend added to backends.ts fails to compile until it is listed here.
 const backends: Record<Experiment['backend'], true> = { auto: true, webgpu: true, webgl: true, wasm: true, cpu: true };
@@ -181,20 +180,6 @@ function readDataSettings(r: QueryReader): Partial<DataSettings> {
     }
   }
   return data;
-}
-
-/**
- * The range rules of src/data/dataset.ts's checkSettings, one setting at a time, in its
- * words. (That check is private to dataset.ts and takes whole settings; prepareDataset
- * still applies it, so this only decides what to drop early.)
- */
-function dataSettingProblem(key: DataKey, value: number): string | null {
-  if (key === 'horizon') return Number.isSafeInteger(value) && value >= 1 ? null : `horizon must be a whole number of bars of at least 1, not ${value}`;
-  if (key === 'theta') return value >= 0 ? null : `theta must be "auto" or basis points of at least 0, not ${value}`;
-  if (key === 'warmup_bars') return Number.isSafeInteger(value) && value >= 0 ? null : `warmup_bars must be a whole number of bars of at least 0, not ${value}`;
-  if (!(value >= 0 && value <= 1)) return `${key} must be between 0 and 1, not ${value}`;
-  if (key === 'train_split' && value === 0) return 'train_split must be above 0';
-  return null;
 }
 
 /** `128,64` as sizes; customConfig checks their count and range. */
