@@ -3,7 +3,7 @@
 // (bench/py/read_csv.py). Targets (issue): faster than pandas; under 2 s for 200,000 bars in the browser.
 
 import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { loadBars } from '../src/data/load.ts';
 import { prepareDataset } from '../src/data/dataset.ts';
@@ -43,7 +43,8 @@ export async function dataNodeChild(path: string, fileName: string): Promise<voi
     peakHeapBytes = Math.max(peakHeapBytes, m.heapUsed + m.arrayBuffers);
   };
   const t0 = performance.now();
-  const { bars, report } = await loadBars(createReadStream(path, { highWaterMark: 1 << 20 }), { fileName, onProgress: sample });
+  const { bars, report } = await loadBars(createReadStream(path, { highWaterMark: 1 << 20 }),
+    { fileName, onProgress: sample, sizeBytes: statSync(path).size }); // as `nexus inspect` does
   const t1 = performance.now();
   sample();
   prepareDataset(bars);
@@ -56,14 +57,9 @@ export async function dataNodeChild(path: string, fileName: string): Promise<voi
   console.log(JSON.stringify(result));
 }
 
-/** The run with the least `time` of `n`. */
-async function bestOf<T>(n: number, run: () => Promise<T>, time: (r: T) => number): Promise<T> {
-  let best: T | undefined;
-  for (let i = 0; i < n; i++) {
-    const r = await run();
-    if (best === undefined || time(r) < time(best)) best = r;
-  }
-  return best!;
+/** The run with the least `time`. */
+function best<T>(runs: readonly T[], time: (r: T) => number): T {
+  return runs.reduce((a, b) => (time(b) < time(a) ? b : a));
 }
 
 /** A fresh Node process per file, so that its peak RSS is the load's alone. */
@@ -84,8 +80,12 @@ function nodeInChild(path: string, fileName: string): Promise<NodeResult> {
 type PageResult = Awaited<ReturnType<typeof loadInPage>>;
 type WorkerResult = Awaited<ReturnType<typeof loadInWorker>>;
 
-/** Each file in a fresh page of one headless Chromium, served by the project's Vite server. */
-async function inBrowser(files: { path: string; name: string }[], repeats: number): Promise<Map<string, { page: PageResult; worker: WorkerResult } | { error: string }>> {
+/**
+ * Each file in a fresh page of one headless Chromium, served by the project's Vite server,
+ * `repeats` times; `between` runs after each repeat (pandas, so that both meet the same machine).
+ */
+async function inBrowser(files: { path: string; name: string }[], repeats: number, between: (f: { path: string }) => Promise<void>):
+  Promise<Map<string, { page: PageResult; worker: WorkerResult } | { error: string }>> {
   const out = new Map<string, { page: PageResult; worker: WorkerResult } | { error: string }>();
   let harness;
   try {
@@ -102,9 +102,14 @@ async function inBrowser(files: { path: string; name: string }[], repeats: numbe
           await page.close();
         }
       };
-      const inPage = await bestOf(repeats, () => inFreshPage<PageResult>('loadInPage'), (r) => r.totalMs);
-      const inWorker = await bestOf(repeats, () => inFreshPage<WorkerResult>('loadInWorker'), (r) => r.doneMs);
-      out.set(f.name, { page: inPage, worker: inWorker });
+      const pages: PageResult[] = [];
+      const workers: WorkerResult[] = [];
+      for (let i = 0; i < repeats; i++) {
+        pages.push(await inFreshPage<PageResult>('loadInPage'));
+        workers.push(await inFreshPage<WorkerResult>('loadInWorker'));
+        await between(f);
+      }
+      out.set(f.name, { page: best(pages, (r) => r.totalMs), worker: best(workers, (r) => r.doneMs) });
     }
   } catch (e) {
     for (const f of files) if (!out.has(f.name)) out.set(f.name, { error: (e as Error).message.split('\n')[0] });
@@ -117,27 +122,39 @@ async function inBrowser(files: { path: string; name: string }[], repeats: numbe
 export async function dataCase(o: CaseOptions): Promise<CaseReport> {
   const report = new CaseReport('data');
   const sizes = o.quick ? [200_000] : [200_000, 1_000_000];
-  // Best of 3: the machine is shared, and the fastest run is the one least disturbed.
-  const repeats = o.quick ? 1 : 3;
+  // Best of 5, Node and pandas in turn (and pandas again after each browser run): the
+  // machine is shared, its speed drifts, and the fastest run is the one least disturbed.
+  const repeats = o.quick ? 1 : 5;
   const files = [];
   for (const n of sizes) files.push({ bars: n, ...(await syntheticCsv(n)) });
   const python = pythonWith('pandas', 'numpy');
 
   const t = report.add(table('Load + featurize M1 bars (loadBars + prepareDataset, defaults)',
     ['bars', 'where', 'seconds (load + featurize)', 'rows/s', 'peak memory MiB (Δ over start)', 'time ÷ pandas', 'target']));
-  const nodeRuns = new Map<number, NodeResult>();
-  const pandasRuns = new Map<number, PandasResult | { error: string }>();
+  const nodeRuns = new Map<string, NodeResult[]>();
+  const pandasRuns = new Map<string, PandasResult[]>();
+  let pandasError: string | null = python === null ? 'no Python with pandas' : null;
+  const runPandas = async (f: { path: string }) => {
+    if (python === null || pandasError !== null) return;
+    try {
+      const r = await runPythonJson<PandasResult>(python, pyScript('read_csv.py'), [f.path], 300_000);
+      pandasRuns.set(f.path, [...(pandasRuns.get(f.path) ?? []), r]);
+    } catch (e) {
+      pandasError = (e as Error).message;
+    }
+  };
   for (const f of files) {
-    nodeRuns.set(f.bars, await bestOf(repeats, () => nodeInChild(f.path, f.name), (r) => r.loadS + r.featurizeS));
-    pandasRuns.set(f.bars, python === null ? { error: 'no Python with pandas' }
-      : await bestOf(repeats, () => runPythonJson<PandasResult>(python, pyScript('read_csv.py'), [f.path], 300_000), (r) => r.seconds)
-        .catch((e: Error) => ({ error: e.message })));
+    for (let i = 0; i < repeats; i++) {
+      nodeRuns.set(f.path, [...(nodeRuns.get(f.path) ?? []), await nodeInChild(f.path, f.name)]);
+      await runPandas(f);
+    }
   }
-  const browser = await inBrowser(files, repeats);
+  const browser = await inBrowser(files, repeats, runPandas);
 
   for (const f of files) {
-    const node = nodeRuns.get(f.bars)!;
-    const pandas = pandasRuns.get(f.bars)!;
+    const node = best(nodeRuns.get(f.path)!, (r) => r.loadS + r.featurizeS);
+    const pandasAll = pandasRuns.get(f.path);
+    const pandas: PandasResult | { error: string } = pandasAll === undefined ? { error: pandasError ?? 'not run' } : best(pandasAll, (r) => r.seconds);
     const pandasS = 'seconds' in pandas ? pandas.seconds : null;
     const nodeS = node.loadS + node.featurizeS;
     const bars = f.bars.toLocaleString('en-US');
@@ -165,7 +182,7 @@ export async function dataCase(o: CaseOptions): Promise<CaseReport> {
     report.record({ bars: f.bars, node, pandas, browser: b });
   }
   t.notes.push(
-    `Best of ${repeats} run(s) each. Seconds: from the bytes to the normalized (N, 5) features, labels and splits; the file read (stream, Blob) is included, generating it is not.`,
+    `Best of ${repeats} run(s) each (pandas: of ${2 * repeats}), Node and pandas in turn, pandas again after each browser run. Seconds: from the bytes to the normalized (N, 5) features, labels and splits; the file read (stream, Blob) is included, generating it is not.`,
     'Node peak memory is the RSS high-water of a fresh process (its baseline before loading is in the JSON); pandas\' likewise, pandas imported.',
     'Chromium page: loadBars + prepareDataset on the page\'s thread. The app\'s data worker: the same Blob posted to ' +
       'workers/data.worker.ts, timed to its summary (loadBars, the bars posted back, prepareDataset, summary).',

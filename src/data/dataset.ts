@@ -4,8 +4,8 @@
 
 import { UserError } from '../errors.ts';
 import {
-  CLIP, FEATURE_NAMES, INPUT_DIM, OB_LEVELS, ORDER_BOOK_DIM, barFeaturesAt, featureStats, orderBookFeaturesAt,
-  standardizeRows, type Stats,
+  CLIP, CLOSE_FEATURE, FEATURE_NAMES, INPUT_DIM, OB_LEVELS, ORDER_BOOK_DIM, barFeatureMatrix, columnStats,
+  orderBookFeatureMatrix, standardize, type Stats,
 } from './features.ts';
 import type { Bars, LabelCounts, LoadReport, SplitName } from './types.ts';
 
@@ -143,14 +143,47 @@ export function splitSamples(first: number, last: number, s: DataSettings): Reco
   return out;
 }
 
-/** numpy.quantile(a, q) with the default 'linear' method, for a sorted array. */
-export function quantileSorted(a: Float64Array, q: number): number {
+/** The k-th smallest value of a[from..to] (inclusive), moving values within that range: Hoare's quickselect. */
+function select(a: Float64Array, k: number, from: number, to: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const x = a[i];
+        a[i++] = a[j];
+        a[j--] = x;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+/**
+ * numpy.quantile(a, q) with the default 'linear' method, in O(n) without sorting; `a` is
+ * reordered. The two neighbouring order statistics are found by selection.
+ */
+export function quantile(a: Float64Array, q: number): number {
   const pos = q * (a.length - 1);
   const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, a.length - 1);
+  const below = select(a, lo, 0, a.length - 1);
+  // After selecting, a[lo+1..] holds values >= a[lo]; the next order statistic is their least.
+  let above = below;
+  if (lo + 1 < a.length) {
+    above = a[lo + 1];
+    for (let i = lo + 2; i < a.length; i++) if (a[i] < above) above = a[i];
+  }
   const g = pos - lo;
-  const diff = a[hi] - a[lo];
-  return g >= 0.5 ? a[hi] - diff * (1 - g) : a[lo] + diff * g;
+  const diff = above - below;
+  return g >= 0.5 ? above - diff * (1 - g) : below + diff * g;
 }
 
 function countLabels(labels: Int32Array, range: SplitRange): LabelCounts {
@@ -181,6 +214,9 @@ export function prepareDataset(bars: Bars, overrides: Partial<DataSettings> = {}
   }
   const [trainFirst, trainEnd] = splits.train as [number, number];
 
+  // The raw features of every bar, taken once; their ln(close / previous close) is the
+  // one-bar log return.
+  const raw = barFeatureMatrix(bars);
   // Forward log returns and the volatility target, defined for t = 0..n-1-h.
   const close = bars.close;
   const r = new Float64Array(n);
@@ -188,28 +224,29 @@ export function prepareDataset(bars: Bars, overrides: Partial<DataSettings> = {}
   for (let t = 0; t + h < n; t++) {
     r[t] = Math.log(close[t + h] / close[t]);
     let ss = 0;
-    for (let k = 1; k <= h; k++) ss += Math.log(close[t + k] / close[t + k - 1]) ** 2;
+    for (let k = 1; k <= h; k++) ss += raw[(t + k) * INPUT_DIM + CLOSE_FEATURE] ** 2;
     v[t] = Math.log(Math.sqrt(ss) + VOL_EPS);
   }
-  const trainAbsR = Float64Array.from({ length: trainEnd - trainFirst + 1 }, (_, i) => Math.abs(r[trainFirst + i])).sort();
-  const theta = settings.theta === 'auto' ? quantileSorted(trainAbsR, 1 / 3) : settings.theta * 1e-4;
+  const trainAbsR = new Float64Array(trainEnd - trainFirst + 1);
+  for (let i = 0; i < trainAbsR.length; i++) trainAbsR[i] = Math.abs(r[trainFirst + i]);
+  const theta = settings.theta === 'auto' ? quantile(trainAbsR, 1 / 3) : settings.theta * 1e-4;
+  const volStats = columnStats(v, 1, trainFirst, trainEnd);
   const labels = new Int32Array(n).fill(-1);
-  for (let t = 0; t + h < n; t++) labels[t] = r[t] < -theta ? 0 : r[t] > theta ? 2 : 1;
-  const volStats = featureStats(1, trainFirst, trainEnd, (t, out) => (out[0] = v[t]));
   const volTarget = new Float32Array(n).fill(NaN);
-  for (let t = 0; t + h < n; t++) volTarget[t] = (v[t] - volStats.mean[0]) / volStats.std[0];
+  for (let t = 0; t + h < n; t++) {
+    labels[t] = r[t] < -theta ? 0 : r[t] > theta ? 2 : 1;
+    volTarget[t] = (v[t] - volStats.mean[0]) / volStats.std[0];
+  }
 
   // Bar features: statistics over bars 1..t_train_end, the last bar any training sample sees.
-  const barRow = (t: number, out: Float64Array) => barFeaturesAt(bars, t, out);
-  const stats = featureStats(INPUT_DIM, 1, trainEnd, barRow);
-  const features = standardizeRows(INPUT_DIM, n, 1, stats, CLIP, barRow);
+  const stats = columnStats(raw, INPUT_DIM, 1, trainEnd);
+  const features = standardize(raw, INPUT_DIM, 1, stats, CLIP);
   let orderBook: Float32Array | null = null;
   let obStats: Stats | null = null;
   if (bars.orderBook !== null) {
-    const ob = bars.orderBook;
-    const obRow = (t: number, out: Float64Array) => orderBookFeaturesAt(ob, t, out);
-    obStats = featureStats(ORDER_BOOK_DIM, 1, trainEnd, obRow);
-    orderBook = standardizeRows(ORDER_BOOK_DIM, n, 0, obStats, CLIP, obRow);
+    const obRaw = orderBookFeatureMatrix(bars.orderBook);
+    obStats = columnStats(obRaw, ORDER_BOOK_DIM, 1, trainEnd);
+    orderBook = standardize(obRaw, ORDER_BOOK_DIM, 0, obStats, CLIP);
   }
 
   const labelCounts = {

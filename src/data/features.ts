@@ -14,6 +14,9 @@ export const FEATURE_NAMES = [
   'ln_open_prev_close', 'ln_high_prev_close', 'ln_low_prev_close', 'ln_close_prev_close', 'ln1p_volume',
 ] as const;
 
+/** The index of ln(close / previous close) among them: the bar's one-bar log return. */
+export const CLOSE_FEATURE = 3;
+
 /** Writes the raw features of bar t (t >= 1: bar 0 has no previous close) to out[at..at+5). */
 export function barFeaturesAt(bars: Bars, t: number, out: Float64Array, at = 0): void {
   const prev = bars.close[t - 1];
@@ -49,35 +52,45 @@ export interface Stats {
   std: number[];
 }
 
-export type RowFn = (t: number, out: Float64Array) => void;
-
-/** Mean and population std (ddof 0; 0 becomes 1) of `row(t)` over t = first..last, two passes. */
-export function featureStats(dim: number, first: number, last: number, row: RowFn): Stats {
-  const x = new Float64Array(dim);
-  const sum = new Float64Array(dim);
-  const n = last - first + 1;
-  for (let t = first; t <= last; t++) {
-    row(t, x);
-    for (let j = 0; j < dim; j++) sum[j] += x[j];
-  }
-  const mean = Array.from(sum, (s) => (n > 0 ? s / n : 0));
-  const ss = new Float64Array(dim);
-  for (let t = first; t <= last; t++) {
-    row(t, x);
-    for (let j = 0; j < dim; j++) ss[j] += (x[j] - mean[j]) ** 2;
-  }
-  const std = Array.from(ss, (s) => (n > 0 && s > 0 ? Math.sqrt(s / n) : 1));
-  return { mean, std };
+/** The raw bar features of every bar, an (N, 5) matrix; row 0 (no previous close) is zeros. */
+export function barFeatureMatrix(bars: Bars): Float64Array {
+  const m = new Float64Array(bars.length * INPUT_DIM);
+  for (let t = 1; t < bars.length; t++) barFeaturesAt(bars, t, m, t * INPUT_DIM);
+  return m;
 }
 
-/** `row(t)` standardized and clipped for every t in first..last, into a (N x dim) Float32Array. */
-export function standardizeRows(dim: number, n: number, first: number, stats: Stats, clip: number, row: RowFn): Float32Array {
-  const out = new Float32Array(n * dim);
-  const x = new Float64Array(dim);
-  for (let t = first; t < n; t++) {
-    row(t, x);
+/** The raw order-book features of every bar, an (N, 40) matrix. */
+export function orderBookFeatureMatrix(ob: Float64Array): Float64Array {
+  const n = ob.length / ORDER_BOOK_DIM;
+  const m = new Float64Array(ob.length);
+  for (let t = 0; t < n; t++) orderBookFeaturesAt(ob, t, m, t * ORDER_BOOK_DIM);
+  return m;
+}
+
+/** Mean and population std (ddof 0; 0 becomes 1) of each column over rows first..last of an (N, dim) matrix, two passes. */
+export function columnStats(m: Float64Array, dim: number, first: number, last: number): Stats {
+  const count = last - first + 1;
+  const sum = new Float64Array(dim);
+  for (let t = first; t <= last; t++) for (let j = 0; j < dim; j++) sum[j] += m[t * dim + j];
+  const mean = Float64Array.from(sum, (s) => (count > 0 ? s / count : 0));
+  const ss = new Float64Array(dim);
+  for (let t = first; t <= last; t++) {
     for (let j = 0; j < dim; j++) {
-      const z = (x[j] - stats.mean[j]) / stats.std[j];
+      const d = m[t * dim + j] - mean[j];
+      ss[j] += d * d;
+    }
+  }
+  return { mean: Array.from(mean), std: Array.from(ss, (s) => (count > 0 && s > 0 ? Math.sqrt(s / count) : 1)) };
+}
+
+/** Rows first.. of an (N, dim) matrix standardized with `stats` and clipped, as float32; earlier rows are zeros. */
+export function standardize(m: Float64Array, dim: number, first: number, stats: Stats, clip: number): Float32Array {
+  const out = new Float32Array(m.length);
+  const mean = Float64Array.from(stats.mean);
+  const std = Float64Array.from(stats.std);
+  for (let t = first; t < m.length / dim; t++) {
+    for (let j = 0; j < dim; j++) {
+      const z = (m[t * dim + j] - mean[j]) / std[j];
       out[t * dim + j] = z > clip ? clip : z < -clip ? -clip : z;
     }
   }

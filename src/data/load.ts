@@ -1,11 +1,12 @@
 // loadBars: any trader's CSV to bars and the load report (spec/DATA.md §1-2), streaming.
-// Bytes are hashed and decoded chunk by chunk; the opening lines decide the layout; then
-// papaparse turns each chunk into rows that go straight into typed arrays.
+// Bytes are hashed chunk by chunk and read as UTF-8 (UTF-16 is transcoded); the opening
+// lines, decoded, decide the layout; then each line's bytes go straight into typed arrays
+// (validate.ts).
 
+import { fileHash } from '#file-hash';
 import { UserError } from '../errors.ts';
 import { detectLayout, type Layout } from './detect.ts';
-import { CsvChunker, MAX_LINE_CHARS } from './parse.ts';
-import { Sha256 } from './sha256.ts';
+import { LineSplitter, MAX_LINE_CHARS } from './parse.ts';
 import { SNIFF_LINES } from './sniff.ts';
 import { byteChunks, checkMagic, checkText, detectEncoding, sourceSize, type ByteSource, type EncodingGuess } from './source.ts';
 import { isoUtc, timeframeName } from './time.ts';
@@ -24,10 +25,13 @@ export interface LoadProgress {
 export interface LoadOptions {
   mapping?: ColumnMapping;
   fileName?: string;
-  /** Called after each chunk (1 MiB by default). */
+  /** Called after each chunk. */
   onProgress?: (p: LoadProgress) => void;
+  /** The chunk size for a Uint8Array source; a Blob comes in the browser's chunks, a stream in its own. */
   chunkBytes?: number;
   signal?: AbortSignal;
+  /** The file's size when the source cannot tell it (a Node stream): for progress, and to size the arrays once. */
+  sizeBytes?: number;
 }
 
 export interface LoadResult {
@@ -47,73 +51,105 @@ function lastLineLength(text: string): number {
   return text.length - 1 - Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
 }
 
-/** Decoded text in, bars out: holds text back until the opening lines fix the layout, then streams. */
-class TextToBars {
-  private sample = '';
-  private stage: { layout: Layout; builder: BarBuilder; chunker: CsvChunker } | null = null;
+/** A file's chunks as UTF-8: UTF-8 as it is (its byte-order mark dropped), UTF-16 transcoded. */
+class Utf8Chunks {
+  private readonly decoder: TextDecoder | null;
+  private readonly encoder = new TextEncoder();
+  private first = true;
 
-  constructor(private readonly mapping: ColumnMapping | undefined) {}
+  constructor(private readonly encoding: EncodingGuess) {
+    this.decoder = encoding.encoding === 'utf-8' ? null : new TextDecoder(encoding.encoding);
+  }
+
+  next(chunk: Uint8Array): Uint8Array {
+    if (this.decoder !== null) return this.encoder.encode(this.decoder.decode(chunk, { stream: true }));
+    const bom = this.first && this.encoding.bom ? 3 : 0;
+    this.first = false;
+    return chunk.subarray(bom);
+  }
+
+  /** What a UTF-16 decoder still holds (an odd last byte becomes U+FFFD). */
+  end(): Uint8Array {
+    return this.decoder === null ? new Uint8Array(0) : this.encoder.encode(this.decoder.decode());
+  }
+}
+
+/** UTF-8 in, bars out: holds the opening lines back until they fix the layout, then streams. */
+class Utf8ToBars {
+  private sample: Uint8Array[] = [];
+  private sampleText = '';
+  private readonly sampleDecoder = new TextDecoder();
+  private stage: { layout: Layout; builder: BarBuilder; lines: LineSplitter } | null = null;
+
+  /** `totalBytes`: the file's size when known, from which the sample's line length estimates its rows. */
+  constructor(private readonly mapping: ColumnMapping | undefined, private readonly totalBytes: number | null) {}
 
   get rows(): number {
     return this.stage?.builder.rows ?? 0;
   }
 
-  push(text: string, complete: boolean): void {
-    if (this.stage === null) {
-      this.sample += text;
-      checkText(this.sample);
-      if (!complete && countLines(this.sample, SNIFF_LINES + 1) <= SNIFF_LINES) {
-        if (lastLineLength(this.sample) > MAX_LINE_CHARS) {
-          throw new UserError(`line ${countLines(this.sample, Infinity) + 1} is longer than ${MAX_LINE_CHARS} characters: ` +
-            'this is not a CSV of bars (it may be binary, or have no line breaks)');
-        }
-        return;
+  private expectedRows(sampleLines: number): number {
+    if (this.totalBytes === null || sampleLines === 0) return 0;
+    const sampleBytes = this.sample.reduce((n, c) => n + c.length, 0);
+    return Math.ceil((this.totalBytes / sampleBytes) * sampleLines * 1.02);
+  }
+
+  push(chunk: Uint8Array, complete: boolean): void {
+    if (this.stage !== null) return this.stage.lines.push(chunk);
+    this.sample.push(chunk);
+    this.sampleText += this.sampleDecoder.decode(chunk, { stream: !complete });
+    const text = this.sampleText;
+    checkText(text);
+    if (!complete && countLines(text, SNIFF_LINES + 1) <= SNIFF_LINES) {
+      if (lastLineLength(text) > MAX_LINE_CHARS) {
+        throw new UserError(`line ${countLines(text, Infinity) + 1} is longer than ${MAX_LINE_CHARS} characters: ` +
+          'this is not a CSV of bars (it may be binary, or have no line breaks)');
       }
-      const layout = detectLayout(this.sample, complete, this.mapping);
-      const builder = new BarBuilder(layout);
-      const chunker = new CsvChunker({ delimiter: layout.delimiter, newline: layout.newline, quotes: !layout.quotedLines },
-        (rows, first) => builder.addRows(rows, first));
-      this.stage = { layout, builder, chunker };
-      text = this.sample;
-      this.sample = '';
+      return;
     }
-    this.stage.chunker.push(text);
+    const layout = detectLayout(text, complete, this.mapping);
+    const builder = new BarBuilder(layout, this.expectedRows(countLines(text, Infinity)));
+    const lines = new LineSplitter(layout.newline, (bytes, start, end, line) => builder.addLine(bytes, start, end, line));
+    this.stage = { layout, builder, lines };
+    for (const held of this.sample) lines.push(held);
+    this.sample = [];
+    this.sampleText = '';
   }
 
   finish(): { layout: Layout; result: BuildResult } {
-    this.push('', true);
-    const { layout, builder, chunker } = this.stage as NonNullable<TextToBars['stage']>;
-    chunker.end();
+    this.push(new Uint8Array(0), true);
+    const { layout, builder, lines } = this.stage as NonNullable<Utf8ToBars['stage']>;
+    lines.end();
     return { layout, result: builder.finish() };
   }
 }
 
 /** Parses a file of bars; throws UserError, one sentence, when it cannot be read as bars. */
 export async function loadBars(source: ByteSource, opts: LoadOptions = {}): Promise<LoadResult> {
-  const total = sourceSize(source);
-  const hasher = new Sha256();
-  const text = new TextToBars(opts.mapping);
+  const total = sourceSize(source) ?? opts.sizeBytes ?? null;
+  const hash = fileHash(source);
+  const bars = new Utf8ToBars(opts.mapping, total);
   let bytes = 0;
-  let decoder: TextDecoder | null = null;
+  let utf8: Utf8Chunks | null = null;
   let encoding: EncodingGuess | null = null;
   for await (const chunk of byteChunks(source, opts.chunkBytes)) {
     opts.signal?.throwIfAborted();
-    if (decoder === null) {
+    if (utf8 === null) {
       checkMagic(chunk);
       encoding = detectEncoding(chunk);
-      decoder = new TextDecoder(encoding.encoding);
+      utf8 = new Utf8Chunks(encoding);
     }
-    hasher.update(chunk);
+    bars.push(utf8.next(chunk), false);
+    hash.update(chunk); // after the chunk passed the first checks: a binary file is never hashed
     bytes += chunk.length;
-    text.push(decoder.decode(chunk, { stream: true }), false);
-    opts.onProgress?.({ bytes, total, rows: text.rows });
+    opts.onProgress?.({ bytes, total, rows: bars.rows });
   }
-  if (decoder === null || encoding === null) {
+  if (utf8 === null || encoding === null) {
     throw new UserError('the file is empty: expected a CSV of bars, one line per bar with time, open, high, low, close');
   }
-  text.push(decoder.decode(), false);
-  const { layout, result } = text.finish();
-  const report = buildReport(layout, encoding, result, { fileName: opts.fileName ?? null, bytes, sha256: hasher.hex() });
+  bars.push(utf8.end(), false);
+  const { layout, result } = bars.finish();
+  const report = buildReport(layout, encoding, result, { fileName: opts.fileName ?? null, bytes, sha256: await hash.hex() });
   return { bars: result.bars, report };
 }
 

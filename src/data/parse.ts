@@ -1,68 +1,75 @@
-// Streaming CSV: text arrives in chunks (from a File in a worker or a Node stream) and
-// leaves as rows of cells, one papaparse Parser call per chunk; only the unfinished last
-// line is carried over. Pure, so it runs the same in Node and in a worker.
+// Streaming CSV lines: UTF-8 bytes arrive in chunks (from a File in a worker or a Node
+// stream) and leave as numbered lines, located in the chunk without copying; only the
+// unfinished last line is carried over. A line the fast path (plain.ts) declines is split
+// into strings here, by papaparse when it quotes.
 
 import Papa from 'papaparse';
 import { UserError } from '../errors.ts';
-import { NO_QUOTE, type Newline } from './sniff.ts';
+import type { Newline } from './sniff.ts';
 import type { Delimiter } from './types.ts';
 
 /** No bar line is this long; a longer one means a binary or line-less file (DATA.md §7). */
 export const MAX_LINE_CHARS = 16_384;
 
-export interface ChunkerConfig {
-  delimiter: Delimiter;
-  newline: Newline;
-  /** False for whole-line-quoted files, whose quotes are stripped per row instead. */
-  quotes: boolean;
-}
+const LF = 10;
+const CR = 13;
 
-export type RowSink = (rows: string[][], firstLine: number) => void;
+/** Called per line: `bytes[start, end)` is line number `line`, its line break left out. */
+export type LineSink = (bytes: Uint8Array, start: number, end: number, line: number) => void;
 
-export class CsvChunker {
-  private readonly parser: Papa.Parser;
-  private carry = '';
+export class LineSplitter {
+  private carry: Uint8Array = new Uint8Array(0);
   private line = 1;
+  private readonly breakByte: number;
 
-  constructor(config: ChunkerConfig, private readonly sink: RowSink) {
-    // A '\r\n' file is split on '\n' and the '\r' trimmed per row, so stray LF-only lines
-    // still split; a quoted field cannot hold a bare '\r', so quoting files keep '\r\n'.
-    const newline = config.newline === '\r\n' && !config.quotes ? '\n' : config.newline;
-    this.parser = new Papa.Parser({
-      delimiter: config.delimiter,
-      newline,
-      quoteChar: config.quotes ? '"' : NO_QUOTE,
-    });
+  // A '\r\n' file is split on '\n' and a trailing '\r' dropped per line, so stray LF-only
+  // lines still split.
+  constructor(newline: Newline, private readonly sink: LineSink) {
+    this.breakByte = newline === '\r' ? CR : LF;
   }
 
-  /** Line number of the next row to come. */
-  get nextLine(): number {
-    return this.line;
-  }
-
-  push(text: string): void {
-    if (text.length === 0) return;
-    const input = this.carry + text;
-    const result = this.parser.parse(input, 0, true) as Papa.ParseResult<string[]>;
-    this.carry = input.slice(result.meta.cursor);
+  push(chunk: Uint8Array): void {
+    let start = 0;
+    let end = chunk.indexOf(this.breakByte);
+    if (end >= 0 && this.carry.length > 0) {
+      // The line that straddles two chunks is the only one copied; the rest are read in place.
+      const straddling = concat(this.carry, chunk.subarray(0, end));
+      this.emit(straddling, 0, straddling.length);
+      this.carry = new Uint8Array(0);
+      start = end + 1;
+      end = chunk.indexOf(this.breakByte, start);
+    }
+    for (; end >= 0; end = chunk.indexOf(this.breakByte, start)) {
+      this.emit(chunk, start, end);
+      start = end + 1;
+    }
+    this.carry = concat(this.carry, chunk.subarray(start));
     if (this.carry.length > MAX_LINE_CHARS) {
-      throw new UserError(`line ${this.line + result.data.length} is longer than ${MAX_LINE_CHARS} characters: ` +
+      throw new UserError(`line ${this.line} is longer than ${MAX_LINE_CHARS} characters: ` +
         'this is not a CSV of bars (it may be binary, or have no line breaks)');
     }
-    this.emit(result.data);
   }
 
   end(): void {
-    if (this.carry.length === 0) return;
-    const result = this.parser.parse(this.carry, 0, false) as Papa.ParseResult<string[]>;
-    this.carry = '';
-    this.emit(result.data);
+    if (this.carry.length > 0) this.emit(this.carry, 0, this.carry.length);
+    this.carry = new Uint8Array(0);
   }
 
-  private emit(rows: string[][]): void {
-    if (rows.length === 0) return;
-    const first = this.line;
-    this.line += rows.length;
-    this.sink(rows, first);
+  private emit(bytes: Uint8Array, start: number, end: number): void {
+    this.sink(bytes, start, end > start && bytes[end - 1] === CR ? end - 1 : end, this.line++);
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b.slice();
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** A line's cells as strings, quotes handled by papaparse: the general path (validate.ts). */
+export function splitLine(line: string, delimiter: Delimiter, quotes: boolean): string[] {
+  if (!quotes || !line.includes('"')) return line.split(delimiter);
+  return Papa.parse<string[]>(line, { delimiter, newline: '\n', quoteChar: '"' }).data.flat();
 }

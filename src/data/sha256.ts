@@ -1,6 +1,6 @@
-// Incremental SHA-256 (FIPS 180-4), so the loader hashes a file while it streams it
-// (Web Crypto's digest() needs the whole file in memory). Recorded as `data.sha256` in
-// the export (spec/EXPORT.md).
+// Incremental SHA-256 (FIPS 180-4) in JavaScript: the file hash (`data.sha256`, spec/EXPORT.md)
+// where Web Crypto is missing, as on a page served over plain http from another machine.
+// Everywhere else the platform's native hash does it (file-hash.browser.ts, file-hash.node.ts).
 
 // Int32 storage keeps every value a small integer for the JIT; arithmetic is `| 0`.
 const K = new Int32Array([

@@ -2,12 +2,13 @@
 // byte chunks such as a Node read stream), its encoding from the byte-order mark (UTF-8,
 // UTF-16LE/BE; BOM-less UTF-16 by its zero bytes), and the refusal of binary content.
 
+import { fileHash } from '#file-hash';
 import { UserError } from '../errors.ts';
 import type { Encoding } from './types.ts';
 
 export type ByteSource = Uint8Array | Blob | AsyncIterable<Uint8Array>;
 
-/** Read size: large enough for papaparse to be fast, small enough to stream. */
+/** The chunk size for a Uint8Array source: large enough to be fast, small enough for steady progress. */
 export const CHUNK_BYTES = 1 << 20;
 
 export function sourceSize(source: ByteSource): number | null {
@@ -20,12 +21,23 @@ export async function* byteChunks(source: ByteSource, chunkBytes = CHUNK_BYTES):
   if (source instanceof Uint8Array) {
     for (let i = 0; i < source.length; i += chunkBytes) yield source.subarray(i, i + chunkBytes);
   } else if (typeof Blob !== 'undefined' && source instanceof Blob) {
-    for (let i = 0; i < source.size; i += chunkBytes) {
-      yield new Uint8Array(await source.slice(i, i + chunkBytes).arrayBuffer());
+    // The browser's own stream of a File reads ahead, in chunks of its choosing: faster than slices.
+    const reader = source.stream().getReader();
+    try {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) if (r.value.length > 0) yield r.value;
+    } finally {
+      await reader.cancel(); // a load that stopped early reads no further
     }
   } else {
     for await (const chunk of source as AsyncIterable<Uint8Array>) if (chunk.length > 0) yield chunk;
   }
+}
+
+/** The SHA-256 of a whole source, as the loader records it; a re-picked or linked file is checked with it. */
+export async function sha256Of(source: ByteSource): Promise<string> {
+  const hash = fileHash(source);
+  if (hash.streams) for await (const chunk of byteChunks(source)) hash.update(chunk);
+  return hash.hex();
 }
 
 export interface EncodingGuess {

@@ -1,12 +1,16 @@
-// Rows of cells to bars, nothing silently lost (spec/DATA.md §2): each unusable row is
-// rejected with a reason and counted, then the kept bars are sorted by time, duplicate
-// times keep the last row, and the timeframe and gaps are measured. Typed arrays only.
+// Lines to bars, nothing silently lost (spec/DATA.md §2): each unusable row is rejected
+// with a reason and counted, then the kept bars are sorted by time, duplicate times keep
+// the last row, and the timeframe and gaps are measured. Typed arrays only. A plain line is
+// read in place (no strings); any other line is split into cells and read the general way,
+// which alone words the rejections, so both ways keep exactly the same rows.
 
 import { UserError } from '../errors.ts';
 import type { Layout } from './detect.ts';
 import { OB_LEVELS, ORDER_BOOK_DIM } from './names.ts';
 import { numberProblem, parseNumber } from './numbers.ts';
-import { parseTime, parseTimeOfDay, spansWeekend } from './time.ts';
+import { splitLine } from './parse.ts';
+import { PlainLineReader } from './plain.ts';
+import { fixedClock, fixedYmd, parseTime, parseTimeOfDay, plainUnix, spansWeekend } from './time.ts';
 import type { Bars, DecimalMark, RejectReason, Rejection } from './types.ts';
 
 /** How many line numbers a rejection reason keeps. */
@@ -27,6 +31,18 @@ export interface BuildResult {
 }
 
 const PRICE_ROLES = ['open', 'high', 'low', 'close'] as const;
+const utf8 = new TextDecoder();
+
+/** What is wrong with open/high/low/close (`p`), as [reason, role, role it is compared with]; null when nothing. */
+function priceProblem(p: Float64Array): [RejectReason, number, number] | null {
+  for (let j = 0; j < 4; j++) if (!(p[j] > 0)) return ['non_positive_price', j, j];
+  const o = p[0];
+  const h = p[1];
+  const l = p[2];
+  const c = p[3];
+  return h < o ? ['high_below_open', 1, 0] : h < c ? ['high_below_close', 1, 3]
+    : l > o ? ['low_above_open', 2, 0] : l > c ? ['low_above_close', 2, 3] : null;
+}
 
 export class BarBuilder {
   private n = 0;
@@ -41,11 +57,16 @@ export class BarBuilder {
   private rejected: Partial<Record<RejectReason, Rejection>> = {};
   private readonly priceCols: number[];
   private readonly price = new Float64Array(4);
+  private readonly plain: PlainLineReader;
 
-  constructor(private readonly layout: Layout) {
+  /** `expectedRows`, when the file's size tells it, sizes the arrays once instead of doubling them. */
+  constructor(private readonly layout: Layout, private readonly expectedRows = 0) {
     const c = layout.columns;
     this.priceCols = [c.open, c.high, c.low, c.close];
     if (layout.orderBookLevels > 0) this.ob = new Float64Array(0);
+    const { delimiter, decimal, quotedLines, fieldCount } = layout;
+    const numberColumns = [...this.priceCols, c.volume, c.tickVolume, ...layout.orderBook].filter((col) => col >= 0);
+    this.plain = new PlainLineReader({ delimiter, decimal, quotes: !quotedLines, fieldCount, numberColumns });
   }
 
   get rows(): number {
@@ -53,7 +74,7 @@ export class BarBuilder {
   }
 
   private grow(): void {
-    const cap = Math.max(1024, this.capacity * 2);
+    const cap = this.capacity === 0 ? Math.max(1024, this.expectedRows) : this.capacity * 2;
     const copy = (a: Float64Array, width = 1) => {
       const b = new Float64Array(cap * width);
       b.set(a);
@@ -79,56 +100,116 @@ export class BarBuilder {
     }
   }
 
-  /** Rows as parsed, `rows[i]` being line `firstLine + i`. */
-  addRows(rows: readonly string[][], firstLine: number): void {
+  /** Line number `line`, bytes[start, end) of UTF-8 without its line break. */
+  addLine(bytes: Uint8Array, start: number, end: number, line: number): void {
+    if (line <= this.layout.headerLine) return;
+    if (this.addPlain(bytes, start, end, line)) return;
+    this.addRow(splitLine(utf8.decode(bytes.subarray(start, end)), this.layout.delimiter, !this.layout.quotedLines), line);
+  }
+
+  /** The general path: a line as string cells, every rejection worded here. */
+  private addRow(row: string[], line: number): void {
     const { layout } = this;
     const { columns: c, decimal, fieldCount, timeFormat } = layout;
-    for (let i = 0; i < rows.length; i++) {
-      const line = firstLine + i;
-      const row = rows[i];
-      if (line <= layout.headerLine) continue;
-      const last = row.length - 1;
-      if (row[last].endsWith('\r')) row[last] = row[last].slice(0, -1);
-      if (last === 0 && row[0].trim() === '') continue;
-      this.rowsRead++;
-      if (layout.quotedLines) {
-        if (row[0].startsWith('"')) row[0] = row[0].slice(1);
-        if (row[last].endsWith('"')) row[last] = row[last].slice(0, -1);
-      }
-      if (row.length !== fieldCount) {
-        this.reject('wrong_column_count', line, () => `line ${line}: ${row.length} fields where the other rows have ${fieldCount}`);
-        continue;
-      }
-      const timeCell = row[c.time].trim();
-      const t = c.date >= 0
-        ? parseTime(timeFormat, row[c.date].trim()) + parseTimeOfDay(timeCell, true)
-        : parseTime(timeFormat, timeCell);
-      if (Number.isNaN(t)) {
-        const shown = c.date >= 0 ? `${row[c.date].trim()} ${timeCell}` : timeCell;
-        this.reject('bad_time', line, () => `line ${line}: time "${shown}" is not a date and time written like the other rows`);
-        continue;
-      }
-      if (!this.prices(row, line, decimal)) continue;
-      const [o, h, l, cl] = this.price;
-      const v = c.volume >= 0 ? this.cell(row, c.volume, 'volume', line, decimal) : 0;
-      const tv = c.tickVolume >= 0 ? this.cell(row, c.tickVolume, 'tick volume', line, decimal) : 0;
-      if (Number.isNaN(v) || Number.isNaN(tv)) continue;
-      if (v < 0 || tv < 0) {
-        this.reject('negative_volume', line, () => `line ${line}: volume ${row[v < 0 ? c.volume : c.tickVolume]} is negative`);
-        continue;
-      }
-      if (this.n === this.capacity) this.grow();
-      if (this.ob !== null && !this.orderBook(row, line, decimal, this.n * ORDER_BOOK_DIM)) continue;
-      const k = this.n++;
-      this.time[k] = t;
-      this.ohlc[0][k] = o;
-      this.ohlc[1][k] = h;
-      this.ohlc[2][k] = l;
-      this.ohlc[3][k] = cl;
-      this.volume[k] = v;
-      this.tickVolume[k] = tv;
-      this.lines[k] = line;
+    const last = row.length - 1;
+    if (last === 0 && row[0].trim() === '') return;
+    this.rowsRead++;
+    if (layout.quotedLines) {
+      if (row[0].startsWith('"')) row[0] = row[0].slice(1);
+      if (row[last].endsWith('"')) row[last] = row[last].slice(0, -1);
     }
+    if (row.length !== fieldCount) {
+      this.reject('wrong_column_count', line, () => `line ${line}: ${row.length} fields where the other rows have ${fieldCount}`);
+      return;
+    }
+    const timeCell = row[c.time].trim();
+    const t = c.date >= 0
+      ? parseTime(timeFormat, row[c.date].trim()) + parseTimeOfDay(timeCell, true)
+      : parseTime(timeFormat, timeCell);
+    if (Number.isNaN(t)) {
+      const shown = c.date >= 0 ? `${row[c.date].trim()} ${timeCell}` : timeCell;
+      this.reject('bad_time', line, () => `line ${line}: time "${shown}" is not a date and time written like the other rows`);
+      return;
+    }
+    if (!this.prices(row, line, decimal)) return;
+    const v = c.volume >= 0 ? this.cell(row, c.volume, 'volume', line, decimal) : 0;
+    const tv = c.tickVolume >= 0 ? this.cell(row, c.tickVolume, 'tick volume', line, decimal) : 0;
+    if (Number.isNaN(v) || Number.isNaN(tv)) return;
+    if (v < 0 || tv < 0) {
+      this.reject('negative_volume', line, () => `line ${line}: volume ${row[v < 0 ? c.volume : c.tickVolume]} is negative`);
+      return;
+    }
+    if (this.n === this.capacity) this.grow();
+    if (this.ob !== null && !this.orderBook(row, line, decimal, this.n * ORDER_BOOK_DIM)) return;
+    this.store(t, v, tv, line);
+  }
+
+  /** Keeps a checked bar: its time, `this.price`, volumes and line (its order book is already in place). */
+  private store(t: number, v: number, tv: number, line: number): void {
+    const k = this.n++;
+    this.time[k] = t;
+    this.ohlc[0][k] = this.price[0];
+    this.ohlc[1][k] = this.price[1];
+    this.ohlc[2][k] = this.price[2];
+    this.ohlc[3][k] = this.price[3];
+    this.volume[k] = v;
+    this.tickVolume[k] = tv;
+    this.lines[k] = line;
+  }
+
+  /**
+   * The fast path: a line of the usual widths and plain numbers that passes every check is
+   * kept without making a string; false, having kept nothing, for anything else.
+   */
+  private addPlain(bytes: Uint8Array, start: number, end: number, line: number): boolean {
+    if (this.layout.quotedLines) {
+      if (end - start < 2 || bytes[start] !== 34 || bytes[end - 1] !== 34) return false;
+      start++;
+      end--;
+    }
+    const { plain } = this;
+    if (!plain.read(bytes, start, end)) return false;
+    const t = this.plainTime(bytes);
+    if (Number.isNaN(t)) return false;
+    const p = this.price;
+    for (let j = 0; j < 4; j++) p[j] = plain.value[this.priceCols[j]];
+    if (priceProblem(p) !== null) return false;
+    const { volume, tickVolume } = this.layout.columns;
+    const v = volume >= 0 ? plain.value[volume] : 0;
+    const tv = tickVolume >= 0 ? plain.value[tickVolume] : 0;
+    if (!(v >= 0 && tv >= 0)) return false; // an empty cell (NaN) is the general path's to reject
+    if (this.n === this.capacity) this.grow();
+    if (this.ob !== null && !this.plainOrderBook(this.n * ORDER_BOOK_DIM)) return false;
+    this.rowsRead++;
+    this.store(t, v, tv, line);
+    return true;
+  }
+
+  /** The usual fixed-width and unix times, read in place; NaN for any other form, which the general path reads. */
+  private plainTime(bytes: Uint8Array): number {
+    const c = this.layout.columns;
+    if (c.date < 0) return this.plainDate(bytes, c.time);
+    return this.plainDate(bytes, c.date) + fixedClock(bytes, this.plain.from[c.time], this.plain.to[c.time]);
+  }
+
+  private plainDate(bytes: Uint8Array, col: number): number {
+    const format = this.layout.timeFormat;
+    const { from, to } = this.plain;
+    if (format === 'ymd') return fixedYmd(bytes, from[col], to[col]);
+    return format.startsWith('unix') ? plainUnix(format, bytes, from[col], to[col]) : NaN;
+  }
+
+  /** As `orderBook`: an empty cell is a missing level (0); a negative one is the general path's to reject. */
+  private plainOrderBook(at: number): boolean {
+    const ob = this.ob as Float64Array;
+    const slots = this.layout.orderBook;
+    for (let s = 0; s < ORDER_BOOK_DIM; s++) {
+      const col = slots[s];
+      const v = col < 0 ? 0 : this.plain.value[col];
+      if (v < 0) return false;
+      ob[at + s] = Number.isNaN(v) ? 0 : v;
+    }
+    return true;
   }
 
   /** A number cell, or NaN after rejecting the row. */
@@ -148,20 +229,13 @@ export class BarBuilder {
       p[j] = this.cell(row, this.priceCols[j], PRICE_ROLES[j], line, decimal);
       if (Number.isNaN(p[j])) return false;
     }
-    for (let j = 0; j < 4; j++) {
-      if (p[j] <= 0) {
-        this.reject('non_positive_price', line, () => `line ${line}: ${PRICE_ROLES[j]} ${row[this.priceCols[j]].trim()} is not a positive price`);
-        return false;
-      }
-    }
-    const [o, h, l, c] = p;
-    const bad: [RejectReason, number, number] | null =
-      h < o ? ['high_below_open', 1, 0] : h < c ? ['high_below_close', 1, 3]
-        : l > o ? ['low_above_open', 2, 0] : l > c ? ['low_above_close', 2, 3] : null;
+    const bad = priceProblem(p);
     if (bad !== null) {
       const [reason, a, b] = bad;
       const cell = (j: number) => `${PRICE_ROLES[j]} ${row[this.priceCols[j]].trim()}`;
-      this.reject(reason, line, () => `line ${line}: ${cell(a)} is ${a === 1 ? 'below' : 'above'} ${cell(b)}`);
+      this.reject(reason, line, () => reason === 'non_positive_price'
+        ? `line ${line}: ${cell(a)} is not a positive price`
+        : `line ${line}: ${cell(a)} is ${a === 1 ? 'below' : 'above'} ${cell(b)}`);
       return false;
     }
     return true;
@@ -195,25 +269,37 @@ export class BarBuilder {
     if (n < 2) throw new UserError(this.noBarsMessage(n));
     const { time, lines } = this;
     let outOfOrder = 0;
-    for (let i = 1; i < n; i++) if (time[i] < time[i - 1]) outOfOrder++;
-    let order: Uint32Array = new Uint32Array(n).map((_, i) => i);
+    let repeats = 0;
+    for (let i = 1; i < n; i++) {
+      if (time[i] < time[i - 1]) outOfOrder++;
+      else if (time[i] === time[i - 1]) repeats++;
+    }
+    let order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
     if (outOfOrder > 0) order.sort((a, b) => time[a] - time[b] || a - b);
     // Equal times are now adjacent in file order: keep the last of each run.
-    const keep: number[] = [];
     const duplicateLines: number[] = [];
     let duplicates = 0;
-    for (let i = 0; i < n; i++) {
-      if (i + 1 < n && time[order[i + 1]] === time[order[i]]) {
-        duplicates++;
-        if (duplicateLines.length < FIRST_LINES) duplicateLines.push(lines[order[i]]);
-        continue;
+    if (outOfOrder > 0 || repeats > 0) {
+      let kept = 0;
+      for (let i = 0; i < n; i++) {
+        if (i + 1 < n && time[order[i + 1]] === time[order[i]]) {
+          duplicates++;
+          if (duplicateLines.length < FIRST_LINES) duplicateLines.push(lines[order[i]]);
+          continue;
+        }
+        order[kept++] = order[i];
       }
-      keep.push(order[i]);
+      order = order.slice(0, kept);
     }
-    if (duplicates > 0 || outOfOrder > 0) order = Uint32Array.from(keep);
-    else order = order.subarray(0, n);
     const m = order.length;
-    const pick = (a: Float64Array) => (m === n && outOfOrder === 0 ? a.slice(0, n) : Float64Array.from(order, (i) => a[i]));
+    // In file order, the arrays themselves, unless they are much longer than the bars.
+    const pick = (a: Float64Array) => {
+      if (m === n && outOfOrder === 0) return this.capacity <= n * 1.1 ? a.subarray(0, n) : a.slice(0, n);
+      const out = new Float64Array(m);
+      for (let k = 0; k < m; k++) out[k] = a[order[k]];
+      return out;
+    };
     const volumeSource = this.chooseVolume();
     const bars: Bars = {
       length: m,
@@ -255,10 +341,18 @@ export class BarBuilder {
 
 /** The most common step is the timeframe; longer steps are gaps (counted, not filled). */
 export function measureGaps(time: Float64Array): Pick<BuildResult, 'gaps' | 'weekendGaps' | 'missingBars' | 'timeframeMs'> {
+  // Counted run by run: nearly every step equals the one before it.
   const counts = new Map<number, number>();
-  for (let i = 1; i < time.length; i++) {
-    const d = time[i] - time[i - 1];
-    counts.set(d, (counts.get(d) ?? 0) + 1);
+  let step = NaN;
+  let run = 0;
+  for (let i = 1; i <= time.length; i++) {
+    const d = i < time.length ? time[i] - time[i - 1] : NaN;
+    if (d === step) {
+      run++;
+      continue;
+    }
+    if (run > 0) counts.set(step, (counts.get(step) ?? 0) + run);
+    [step, run] = [d, 1];
   }
   let timeframeMs = 0;
   let best = 0;

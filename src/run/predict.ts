@@ -6,7 +6,7 @@ import * as tf from '../tf.ts';
 import { UserError } from '../errors.ts';
 import { CLASSES, VOL_EPS, type PreprocessingBlock } from '../data/dataset.ts';
 import {
-  FEATURE_NAMES, INPUT_DIM, OB_LEVELS, ORDER_BOOK_DIM, barFeaturesAt, orderBookFeaturesAt, standardizeRows,
+  FEATURE_NAMES, INPUT_DIM, OB_LEVELS, ORDER_BOOK_DIM, barFeatureMatrix, orderBookFeatureMatrix, standardize,
 } from '../data/features.ts';
 import { isoUtc } from '../data/time.ts';
 import type { Bars } from '../data/types.ts';
@@ -108,10 +108,10 @@ function parsePreprocessing(value: unknown, name: string): PreprocessingBlock {
  * A file without order-book columns gives zeros, as the bot's preprocess() does.
  */
 export function applyPreprocessing(bars: Bars, p: PreprocessingBlock): BarInputs {
-  const features = standardizeRows(INPUT_DIM, bars.length, 1, p, p.clip, (t, out) => barFeaturesAt(bars, t, out));
+  const features = standardize(barFeatureMatrix(bars), INPUT_DIM, 1, p, p.clip);
   const book = bars.orderBook;
   if (p.order_book === 'absent' || book === null) return { features, orderBook: null };
-  const orderBook = standardizeRows(ORDER_BOOK_DIM, bars.length, 0, p.order_book, p.clip, (t, out) => orderBookFeaturesAt(book, t, out));
+  const orderBook = standardize(orderBookFeatureMatrix(book), ORDER_BOOK_DIM, 0, p.order_book, p.clip);
   return { features, orderBook };
 }
 

@@ -2,7 +2,7 @@
 // file cannot travel in the link, so the user picks it, and it must hash to the link's
 // SHA-256 before the link's settings are applied to it.
 
-import { sha256OfBlob } from '../store/resume.ts';
+import { sha256Of } from '../data/source.ts';
 import { shown } from './query.ts';
 
 export interface LinkedFile {
@@ -18,7 +18,7 @@ export interface FileCheck {
 
 /** Hashes the picked file and compares it with the link's SHA-256 (a link without one accepts any file). */
 export async function checkLinkedFile(wanted: LinkedFile, file: Blob, fileName: string): Promise<FileCheck> {
-  const sha256 = await sha256OfBlob(file);
+  const sha256 = await sha256Of(file);
   if (wanted.sha256 === null || sha256 === wanted.sha256) return { sha256 };
   return {
     sha256,

@@ -3,8 +3,7 @@
 // whose SHA-256 must match) and the run's own model and settings.
 
 import { UserError } from '../errors.ts';
-import { Sha256 } from '../data/sha256.ts';
-import { byteChunks } from '../data/source.ts';
+import { sha256Of } from '../data/source.ts';
 import type { StartRun } from '../protocol.ts';
 import type { RunLock } from './locks.ts';
 import { bestCheckpoint, latestCheckpoint } from './prune.ts';
@@ -69,7 +68,7 @@ export async function resumePlan(store: RunStore, lock: RunLock, runId: string, 
 
 /** The SHA-256 of a re-picked file, after checking that it is the file the run trained on. */
 export async function checkPickedFile(data: RunData, file: Blob): Promise<string> {
-  const sha256 = await sha256OfBlob(file);
+  const sha256 = await sha256Of(file);
   // null: the run stopped before the worker's load report, so there is nothing to compare.
   if (data.sha256 !== null && sha256 !== data.sha256) {
     throw new UserError(
@@ -78,13 +77,6 @@ export async function checkPickedFile(data: RunData, file: Blob): Promise<string
     );
   }
   return sha256;
-}
-
-/** Streamed, like the loader's hash, so a large file never sits in memory whole. */
-export async function sha256OfBlob(blob: Blob): Promise<string> {
-  const hasher = new Sha256();
-  for await (const chunk of byteChunks(blob)) hasher.update(chunk);
-  return hasher.hex();
 }
 
 function fileName(file: Blob, fallback: string): string {

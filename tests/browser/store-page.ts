@@ -5,7 +5,8 @@
 import { createStore, get, keys, set } from 'idb-keyval';
 import { acquireRunLock, type RunLock } from '../../src/store/locks.ts';
 import { RunStore } from '../../src/store/runs.ts';
-import { checkPickedFile, resumePlan, sha256OfBlob } from '../../src/store/resume.ts';
+import { sha256Of } from '../../src/data/source.ts';
+import { checkPickedFile, resumePlan } from '../../src/store/resume.ts';
 import { requestPersistence, storageInfo } from '../../src/store/quota.ts';
 import type { DataBlock, PreprocessingBlock } from '../../src/data/dataset.ts';
 import { exportStoredRun } from '../../src/run/export-run.ts';
@@ -102,7 +103,7 @@ export async function refusedCheckpoint(db: string) {
 export async function csvOnce(db: string) {
   const store = new RunStore({ dbName: db });
   const csv = new Blob(['time,open,high,low,close\n2024-01-01T00:00:00Z,1,2,0.5,1.5\n']);
-  const sha = await sha256OfBlob(csv);
+  const sha = await sha256Of(csv);
   const raw = createStore(db, 'records');
   const csvKeys = async () => (await keys(raw)).filter((k) => Array.isArray(k) && k[0] === 'csv');
   const statuses = [];
@@ -167,7 +168,7 @@ export async function fromAnotherTab(db: string, id: string) {
 export async function migrateStored(db: string) {
   const raw = createStore(db, 'records');
   const csv = new File(['time,open,high,low,close\n'], 'old.csv');
-  const old = { ...v1Record('old-run', fakeCheckpoint(2, 'best')), sha256: await sha256OfBlob(csv) };
+  const old = { ...v1Record('old-run', fakeCheckpoint(2, 'best')), sha256: await sha256Of(csv) };
   await set(['run', 'old-run'], old, raw);
   await set(['run', 'broken'], { version: 2, id: 'broken' }, raw);
   const store = new RunStore({ dbName: db });

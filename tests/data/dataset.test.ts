@@ -2,7 +2,8 @@
 // (DATA.md §3-6), each recomputed here the slow, obvious way and compared.
 
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DATA_SETTINGS, dataBlock, prepareDataset, quantileSorted, splitSamples } from '../../src/data/dataset.ts';
+import { Rng } from '../../src/random.ts';
+import { DEFAULT_DATA_SETTINGS, dataBlock, prepareDataset, quantile, splitSamples } from '../../src/data/dataset.ts';
 import { loadBars } from '../../src/data/load.ts';
 import type { Bars } from '../../src/data/types.ts';
 import { randomWalkCsv } from '../support/bars.ts';
@@ -134,10 +135,26 @@ describe('labels and volatility target', () => {
   });
 
   it('match numpy quantile interpolation', () => {
-    const a = Float64Array.from([1, 2, 4, 8]);
-    expect(quantileSorted(a, 1 / 3)).toBeCloseTo(2, 15);
-    expect(quantileSorted(a, 0.5)).toBe(3);
-    expect(quantileSorted(Float64Array.from([5]), 1 / 3)).toBe(5);
+    expect(quantile(Float64Array.from([8, 1, 4, 2]), 1 / 3)).toBeCloseTo(2, 15);
+    expect(quantile(Float64Array.from([8, 1, 4, 2]), 0.5)).toBe(3);
+    expect(quantile(Float64Array.from([5]), 1 / 3)).toBe(5);
+  });
+
+  it('select the same quantile as sorting does, ties and all', () => {
+    const rng = new Rng(7);
+    for (const n of [2, 3, 10, 101, 1000]) {
+      for (const levels of [3, 1e9]) {
+        const a = Float64Array.from({ length: n }, () => Math.floor(rng.next() * levels));
+        const sorted = a.slice().sort();
+        for (const q of [0, 1 / 3, 0.5, 0.9, 1]) {
+          const pos = q * (n - 1);
+          const [lo, hi] = [Math.floor(pos), Math.min(Math.floor(pos) + 1, n - 1)];
+          const g = pos - lo;
+          const d = sorted[hi] - sorted[lo];
+          expect(quantile(a.slice(), q)).toBe(g >= 0.5 ? sorted[hi] - d * (1 - g) : sorted[lo] + d * g);
+        }
+      }
+    }
   });
 });
 

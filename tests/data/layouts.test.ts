@@ -121,13 +121,18 @@ describe('streaming', () => {
       expect(odd.bars).toEqual(whole.bars);
     });
 
-  it('reads a Blob and reports progress per chunk', async () => {
+  it('reports progress per chunk, from bytes or a Blob', async () => {
     const bytes = fixture('orderbook-bars.csv');
     const seen: number[] = [];
-    const { report } = await loadBars(new Blob([bytes]), { chunkBytes: 1024, onProgress: (p) => seen.push(p.bytes) });
-    expect(report.rows_kept).toBe(30);
-    expect(seen.length).toBe(Math.ceil(bytes.length / 1024));
-    expect(seen.at(-1)).toBe(bytes.length);
+    const whole = await loadBars(bytes, { chunkBytes: 1024, onProgress: (p) => seen.push(p.bytes) });
+    expect(whole.report.rows_kept).toBe(30);
+    expect(seen).toEqual(Array.from({ length: Math.ceil(bytes.length / 1024) }, (_, i) => Math.min((i + 1) * 1024, bytes.length)));
+    // A Blob comes in its stream's own chunks: the last report is the whole file.
+    const fromBlob: number[] = [];
+    const blob = await loadBars(new Blob([bytes]), { onProgress: (p) => fromBlob.push(p.bytes) });
+    expect(blob.bars).toEqual(whole.bars);
+    expect(blob.report.sha256).toBe(whole.report.sha256);
+    expect(fromBlob.at(-1)).toBe(bytes.length);
   });
 
   it('parses more rows than the sniffed sample, across many chunks', async () => {
