@@ -184,7 +184,9 @@ export async function dataCase(o: CaseOptions): Promise<CaseReport> {
   t.notes.push(
     `Best of ${repeats} run(s) each (pandas: of ${2 * repeats}), Node and pandas in turn, pandas again after each browser run. Seconds: from the bytes to the normalized (N, 5) features, labels and splits; the file read (stream, Blob) is included, generating it is not.`,
     'Node peak memory is the RSS high-water of a fresh process (its baseline before loading is in the JSON); pandas\' likewise, pandas imported.',
-    'Chromium page: loadBars + prepareDataset on the page\'s thread. The app\'s data worker: the same Blob posted to ' +
+    'Node and the Chromium page are first loads: nothing ran before them, so their time includes the JIT compiling the ' +
+      'loader (as for `nexus inspect`, one file per process). Chromium page: loadBars + prepareDataset on the page\'s thread.',
+    'The app\'s data worker: as a user meets it, after the bundled sample the app opens with; the Blob posted to ' +
       'workers/data.worker.ts, timed to its summary (loadBars, the bars posted back, prepareDataset, summary).',
     'Chromium memory is performance.memory.usedJSHeapSize (coarse, and it leaves out ArrayBuffers); a fresh page per file.',
     'pandas does less: no validation, no time checks, no labels or splits; only read_csv, the time parse, 5 features, standardization.',

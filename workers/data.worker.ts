@@ -3,6 +3,7 @@
 // CSV never blocks the page.
 
 import { isUserError } from '../src/errors.ts';
+import { candles } from '../src/data/candles.ts';
 import { loadBars } from '../src/data/load.ts';
 import { prepareDataset, type DataSettings } from '../src/data/dataset.ts';
 import { summarizeDataset } from '../src/data/summary.ts';
@@ -41,7 +42,7 @@ scope.onmessage = async (event: MessageEvent<ToDataWorker>) => {
           signal: abort.signal,
         });
         if (id === latest) loaded = bars;
-        post({ type: 'loaded', id, report, bars }); // copied: the worker keeps its own
+        post({ type: 'loaded', id, report, candles: candles(bars) });
       } catch (e) {
         const cancelled = abort.signal.aborted;
         const message = cancelled ? 'loading was cancelled' : e instanceof Error ? e.message : String(e);

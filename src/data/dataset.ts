@@ -224,7 +224,10 @@ export function prepareDataset(bars: Bars, overrides: Partial<DataSettings> = {}
   for (let t = 0; t + h < n; t++) {
     r[t] = Math.log(close[t + h] / close[t]);
     let ss = 0;
-    for (let k = 1; k <= h; k++) ss += raw[(t + k) * INPUT_DIM + CLOSE_FEATURE] ** 2;
+    for (let k = 1; k <= h; k++) {
+      const step = raw[(t + k) * INPUT_DIM + CLOSE_FEATURE];
+      ss += step * step;
+    }
     v[t] = Math.log(Math.sqrt(ss) + VOL_EPS);
   }
   const trainAbsR = new Float64Array(trainEnd - trainFirst + 1);

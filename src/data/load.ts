@@ -81,7 +81,10 @@ class Utf8ToBars {
   private readonly sampleDecoder = new TextDecoder();
   private stage: { layout: Layout; builder: BarBuilder; lines: LineSplitter } | null = null;
 
-  /** `totalBytes`: the file's size when known, from which the sample's line length estimates its rows. */
+  /** The file's bytes read so far, against which the sample's lines estimate the file's rows. */
+  private sourceBytes = 0;
+
+  /** `totalBytes`: the file's size when known. */
   constructor(private readonly mapping: ColumnMapping | undefined, private readonly totalBytes: number | null) {}
 
   get rows(): number {
@@ -89,13 +92,14 @@ class Utf8ToBars {
   }
 
   private expectedRows(sampleLines: number): number {
-    if (this.totalBytes === null || sampleLines === 0) return 0;
-    const sampleBytes = this.sample.reduce((n, c) => n + c.length, 0);
-    return Math.ceil((this.totalBytes / sampleBytes) * sampleLines * 1.02);
+    if (this.totalBytes === null || this.sourceBytes === 0) return 0;
+    return Math.ceil((this.totalBytes / this.sourceBytes) * sampleLines * 1.02);
   }
 
-  push(chunk: Uint8Array, complete: boolean): void {
+  /** `sourceBytes`: how many of the file's bytes this chunk came from (UTF-16 has about two per character). */
+  push(chunk: Uint8Array, complete: boolean, sourceBytes: number): void {
     if (this.stage !== null) return this.stage.lines.push(chunk);
+    this.sourceBytes += sourceBytes;
     this.sample.push(chunk);
     this.sampleText += this.sampleDecoder.decode(chunk, { stream: !complete });
     const text = this.sampleText;
@@ -117,7 +121,7 @@ class Utf8ToBars {
   }
 
   finish(): { layout: Layout; result: BuildResult } {
-    this.push(new Uint8Array(0), true);
+    this.push(new Uint8Array(0), true, 0);
     const { layout, builder, lines } = this.stage as NonNullable<Utf8ToBars['stage']>;
     lines.end();
     return { layout, result: builder.finish() };
@@ -139,7 +143,7 @@ export async function loadBars(source: ByteSource, opts: LoadOptions = {}): Prom
       encoding = detectEncoding(chunk);
       utf8 = new Utf8Chunks(encoding);
     }
-    bars.push(utf8.next(chunk), false);
+    bars.push(utf8.next(chunk), false, chunk.length);
     hash.update(chunk); // after the chunk passed the first checks: a binary file is never hashed
     bytes += chunk.length;
     opts.onProgress?.({ bytes, total, rows: bars.rows });
@@ -147,7 +151,7 @@ export async function loadBars(source: ByteSource, opts: LoadOptions = {}): Prom
   if (utf8 === null || encoding === null) {
     throw new UserError('the file is empty: expected a CSV of bars, one line per bar with time, open, high, low, close');
   }
-  bars.push(utf8.end(), false);
+  bars.push(utf8.end(), false, 0);
   const { layout, result } = bars.finish();
   const report = buildReport(layout, encoding, result, { fileName: opts.fileName ?? null, bytes, sha256: await hash.hex() });
   return { bars: result.bars, report };

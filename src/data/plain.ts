@@ -50,23 +50,23 @@ export class PlainLineReader {
    * number column holds a plain decimal or nothing.
    */
   read(b: Uint8Array, start: number, end: number): boolean {
-    const { delimiter, fieldCount } = this;
+    const { delimiter, fieldCount, quotes, isNumber, from, to } = this;
     let i = start;
     for (let f = 0; ; f++) {
       if (f === fieldCount) return false;
       let stop = delimiter;
-      if (this.quotes && i < end && b[i] === QUOTE) {
+      if (quotes && i < end && b[i] === QUOTE) {
         stop = QUOTE;
         i++;
       }
-      this.from[f] = i;
-      if (this.isNumber[f] === 1) {
+      from[f] = i;
+      if (isNumber[f] === 1) {
         i = this.number(b, i, end, stop, f);
         if (i < 0) return false;
       } else {
         while (i < end && b[i] !== stop) i++;
       }
-      this.to[f] = i;
+      to[f] = i;
       if (stop === QUOTE) {
         if (i >= end) return false; // no closing quote
         i++;

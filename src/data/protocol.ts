@@ -2,9 +2,10 @@
 // worker keeps the last file's bars, so that changing a data setting re-summarizes it
 // without parsing again.
 
+import type { CandleView } from './candles.ts';
 import type { DataSettings } from './dataset.ts';
 import type { DatasetSummary } from './summary.ts';
-import type { Bars, ColumnMapping, LoadReport } from './types.ts';
+import type { ColumnMapping, LoadReport } from './types.ts';
 
 export type ToDataWorker =
   | { type: 'load'; id: number; file: Blob; file_name?: string; mapping?: ColumnMapping }
@@ -15,7 +16,8 @@ export type ToDataWorker =
 
 export type FromDataWorker =
   | { type: 'progress'; id: number; bytes: number; total: number | null; rows: number }
-  | { type: 'loaded'; id: number; report: LoadReport; bars: Bars }
+  /** The bars stay in the worker; the page gets what its chart draws. */
+  | { type: 'loaded'; id: number; report: LoadReport; candles: CandleView }
   /** `error` says why the settings give no samples (too few bars, bad split). */
   | { type: 'summary'; id: number; summary: DatasetSummary | null; error: string | null }
   /** `user`: a problem with the file, shown as is; otherwise a bug. */

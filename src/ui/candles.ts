@@ -1,37 +1,9 @@
-// Display data for the candle chart: bars merged into at most `maxCandles` candles (a chart
-// of a million points helps nobody), and the split each candle falls in, as a colour band.
+// The split each candle falls in, as a colour band behind the candle chart (the candles
+// themselves are merged in the data worker: src/data/candles.ts).
 
+import type { Candle } from '../data/candles.ts';
 import type { DatasetSummary } from '../data/summary.ts';
-import type { Bars, SplitName } from '../data/types.ts';
-
-export interface Candle {
-  time: number; // epoch seconds (the chart's UTC timestamps)
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
-
-export const maxCandles = 4_000; // about 3 per pixel of a wide chart: denser shows nothing more
-
-export function candles(bars: Bars, limit = maxCandles): { candles: Candle[]; barsPerCandle: number } {
-  const per = Math.max(1, Math.ceil(bars.length / limit));
-  const out: Candle[] = [];
-  for (let start = 0; start < bars.length; start += per) {
-    const end = Math.min(bars.length, start + per);
-    let high = -Infinity;
-    let low = Infinity;
-    let volume = 0;
-    for (let i = start; i < end; i++) {
-      high = Math.max(high, bars.high[i]);
-      low = Math.min(low, bars.low[i]);
-      volume += bars.volume[i];
-    }
-    out.push({ time: Math.floor(bars.time[start] / 1000), open: bars.open[start], high, low, close: bars.close[end - 1], volume });
-  }
-  return { candles: out, barsPerCandle: per };
-}
+import type { SplitName } from '../data/types.ts';
 
 const bandColors: Record<SplitName, string> = {
   train: 'rgba(59, 130, 246, 0.12)',

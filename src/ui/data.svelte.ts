@@ -1,11 +1,12 @@
 // The page's handle on the data worker: loads a CSV (file, sample or https URL) with
 // progress, and keeps the bars, the load report and the split summary as reactive state.
 
+import type { CandleView } from '../data/candles.ts';
 import type { DataSettings } from '../data/dataset.ts';
 import type { FromDataWorker, ToDataWorker } from '../data/protocol.ts';
 import { SAMPLE } from '../data/sample.ts';
 import type { DatasetSummary } from '../data/summary.ts';
-import type { Bars, ColumnMapping, LoadReport } from '../data/types.ts';
+import type { ColumnMapping, LoadReport } from '../data/types.ts';
 import type { DataRef } from '../run/experiment.ts';
 
 export interface LoadedFile {
@@ -24,7 +25,7 @@ export class DataSource {
   /** A download in flight (the sample or an https address), before parsing starts. */
   download = $state.raw<{ name: string; bytes: number; total: number | null } | undefined>(undefined);
   progress = $state.raw<{ bytes: number; total: number | null; rows: number } | undefined>(undefined);
-  bars = $state.raw<Bars | undefined>(undefined);
+  candles = $state.raw<CandleView | undefined>(undefined);
   report = $state.raw<LoadReport | undefined>(undefined);
   summary = $state.raw<DatasetSummary | undefined>(undefined);
   summaryError = $state<string | undefined>(undefined);
@@ -51,7 +52,7 @@ export class DataSource {
     this.downloadId++; // a download still in flight must not replace this file when it lands
     this.download = undefined;
     this.file = { blob, name };
-    this.bars = this.report = this.summary = undefined;
+    this.candles = this.report = this.summary = undefined;
     this.error = this.summaryError = undefined;
     this.progress = { bytes: 0, total: blob.size, rows: 0 };
     // A snapshot: a mapping kept in $state is a proxy, which postMessage cannot clone.
@@ -85,7 +86,7 @@ export class DataSource {
   }
 
   summarize(settings: Partial<DataSettings>): void {
-    if (this.bars !== undefined) this.send({ type: 'summarize', id: this.id, settings: $state.snapshot(settings) });
+    if (this.candles !== undefined) this.send({ type: 'summarize', id: this.id, settings: $state.snapshot(settings) });
   }
 
   private async fetchBlob(url: string, name: string, id: number): Promise<Blob> {
@@ -122,7 +123,7 @@ export class DataSource {
         this.progress = { bytes: msg.bytes, total: msg.total, rows: msg.rows };
         break;
       case 'loaded':
-        this.bars = msg.bars;
+        this.candles = msg.candles;
         this.report = msg.report;
         this.settled(msg.report);
         break;

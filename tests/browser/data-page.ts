@@ -19,6 +19,6 @@ export async function loadInWorker(url: string | null, chunkOfBinary = false) {
   });
   worker.terminate();
   return result.type === 'loaded'
-    ? { type: result.type, progress, size: blob.size, report: result.report, bars: result.bars.length, lastClose: result.bars.close[result.bars.length - 1] }
+    ? { type: 'loaded' as const, progress, size: blob.size, report: result.report, candles: result.candles }
     : { type: result.type, progress, size: blob.size, message: result.type === 'error' ? result.message : '', user: result.type === 'error' && result.user };
 }
