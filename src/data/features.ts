@@ -88,11 +88,11 @@ export function standardize(m: Float64Array, dim: number, first: number, stats: 
   const out = new Float32Array(m.length);
   const mean = Float64Array.from(stats.mean);
   const std = Float64Array.from(stats.std);
-  for (let t = first; t < m.length / dim; t++) {
-    for (let j = 0; j < dim; j++) {
-      const z = (m[t * dim + j] - mean[j]) / std[j];
-      out[t * dim + j] = z > clip ? clip : z < -clip ? -clip : z;
-    }
+  // One flat pass, the column index j cycling with it.
+  for (let k = first * dim, j = 0; k < m.length; k++) {
+    const z = (m[k] - mean[j]) / std[j];
+    out[k] = z > clip ? clip : z < -clip ? -clip : z;
+    if (++j === dim) j = 0;
   }
   return out;
 }
