@@ -57,11 +57,8 @@ const inspect: Command = async (argv) => {
   const args = parseArgs(argv, ['mapping', 'seq-len', 'horizon', 'theta'], ['json']);
   const [file, ...extra] = args.positionals;
   if (file === undefined || extra.length > 0) throw new UserError(usage);
-  let sizeBytes: number;
   try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new UserError(`${file} is not a file`);
-    sizeBytes = stat.size;
+    if (!statSync(file).isFile()) throw new UserError(`${file} is not a file`);
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`cannot read ${file}: no such file`);
@@ -75,7 +72,6 @@ const inspect: Command = async (argv) => {
   const { bars, report } = await loadBars(createReadStream(file, { highWaterMark: 1 << 20 }), {
     fileName: basename(file),
     mapping: mappingOption(option(args, 'mapping')),
-    sizeBytes,
   });
   try {
     report.labels = prepareDataset(bars, settings).labelCounts;

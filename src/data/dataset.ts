@@ -143,12 +143,21 @@ export function splitSamples(first: number, last: number, s: DataSettings): Reco
   return out;
 }
 
-/** The k-th smallest value of a[from..to] (inclusive), moving values within that range: Hoare's quickselect. */
-function select(a: Float64Array, k: number, from: number, to: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1];
+/**
+ * The k-th smallest value of a, moving values so that a[k+1..] are all at least it:
+ * Hoare's quickselect with a median-of-three pivot, which sorts what is left instead when
+ * the pivots keep splitting badly (so an adversarial order costs O(n log n), not O(n²)).
+ */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  for (let rounds = 2 * Math.ceil(Math.log2(a.length + 1)) + 4; lo < hi; rounds--) {
+    if (rounds === 0) {
+      a.subarray(lo, hi + 1).sort();
+      return a[k];
+    }
+    const mid = (lo + hi) >>> 1;
+    const pivot = Math.max(Math.min(a[lo], a[mid]), Math.min(Math.max(a[lo], a[mid]), a[hi]));
     let i = lo;
     let j = hi;
     while (i <= j) {
@@ -174,7 +183,7 @@ function select(a: Float64Array, k: number, from: number, to: number): number {
 export function quantile(a: Float64Array, q: number): number {
   const pos = q * (a.length - 1);
   const lo = Math.floor(pos);
-  const below = select(a, lo, 0, a.length - 1);
+  const below = select(a, lo);
   // After selecting, a[lo+1..] holds values >= a[lo]; the next order statistic is their least.
   let above = below;
   if (lo + 1 < a.length) {

@@ -1,13 +1,16 @@
-// A file's SHA-256 (the export's `data.sha256`, spec/EXPORT.md) in the browser: Web Crypto,
-// native and off the JavaScript thread, over the whole file read at once (digest() cannot
-// be fed in chunks). Without Web Crypto (a page served over plain http from another
-// machine) the streaming JavaScript SHA-256 does it. Node's twin is file-hash.node.ts.
+// A file's SHA-256 in the browser: Web Crypto, native and off the JavaScript thread, over
+// the whole file at once (digest() cannot be fed in chunks). A file too large to hold
+// twice, or a page without Web Crypto (plain http from another host), gets the streaming
+// JavaScript SHA-256 instead: slower, in constant memory.
 
-import type { FileHash } from './file-hash.node.ts';
+import type { FileHash } from './file-hash.ts';
 import { Sha256 } from './sha256.ts';
 import type { ByteSource } from './source.ts';
 
 export type { FileHash };
+
+/** Above this, a file is hashed as it streams rather than read whole a second time. */
+const WHOLE_FILE_LIMIT = 512 * 1024 * 1024;
 
 async function digestHex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -15,28 +18,22 @@ async function digestHex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
 }
 
 export function fileHash(source: ByteSource): FileHash {
-  if (globalThis.crypto?.subtle === undefined) {
+  const whole = source instanceof Uint8Array || (source instanceof Blob && source.size <= WHOLE_FILE_LIMIT);
+  if (globalThis.crypto?.subtle === undefined || !whole) {
     const hash = new Sha256();
     return { streams: true, update: (chunk) => void hash.update(chunk), hex: async () => hash.hex() };
   }
-  if (source instanceof Uint8Array || source instanceof Blob) {
-    // Started by the first chunk (so a file refused at once is never read whole), it runs
-    // while the loader parses the rest.
-    let digest: Promise<string> | null = null;
-    const start = () => (digest ??= source instanceof Blob
-      ? source.arrayBuffer().then((b) => digestHex(new Uint8Array(b)))
-      : digestHex(source as Uint8Array<ArrayBuffer>));
-    return { streams: false, update: () => void start(), hex: start };
-  }
-  // A stream of chunks (not a source the app has): kept until the end, then digested whole.
-  const chunks: Uint8Array[] = [];
-  return {
-    streams: true,
-    update: (chunk) => void chunks.push(chunk),
-    hex: () => {
-      const whole = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-      chunks.reduce((at, c) => (whole.set(c, at), at + c.length), 0);
-      return digestHex(whole);
-    },
+  // Started by the first chunk (so a file refused at once is never read whole), it runs
+  // while the loader parses the rest.
+  let digest: Promise<string> | null = null;
+  const start = () => {
+    if (digest === null) {
+      digest = source instanceof Blob
+        ? source.arrayBuffer().then((b) => digestHex(new Uint8Array(b)))
+        : digestHex(source as Uint8Array<ArrayBuffer>);
+      digest.catch(() => {}); // a load that failed meanwhile never asks; whoever asks still gets the error
+    }
+    return digest;
   };
+  return { streams: false, update: () => void start(), hex: start };
 }

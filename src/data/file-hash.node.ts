@@ -1,16 +1,10 @@
-// A file's SHA-256 (the export's `data.sha256`, spec/EXPORT.md) in Node: node:crypto,
-// fed chunk by chunk as the loader streams the file. The browser's twin is file-hash.browser.ts.
+// A file's SHA-256 in Node: node:crypto, fed chunk by chunk as the loader streams the file.
 
 import { createHash } from 'node:crypto';
+import type { FileHash } from './file-hash.ts';
 import type { ByteSource } from './source.ts';
 
-export interface FileHash {
-  /** Whether `update` must see every chunk; false when the hash reads the source itself (from the first `update`, or `hex`). */
-  readonly streams: boolean;
-  update(chunk: Uint8Array): void;
-  /** Lowercase hex; the hash must not be used afterwards. */
-  hex(): Promise<string>;
-}
+export type { FileHash };
 
 export function fileHash(_source: ByteSource): FileHash {
   const hash = createHash('sha256');

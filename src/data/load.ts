@@ -30,8 +30,6 @@ export interface LoadOptions {
   /** The chunk size for a Uint8Array source; a Blob comes in the browser's chunks, a stream in its own. */
   chunkBytes?: number;
   signal?: AbortSignal;
-  /** The file's size when the source cannot tell it (a Node stream): for progress, and to size the arrays once. */
-  sizeBytes?: number;
 }
 
 export interface LoadResult {
@@ -81,25 +79,14 @@ class Utf8ToBars {
   private readonly sampleDecoder = new TextDecoder();
   private stage: { layout: Layout; builder: BarBuilder; lines: LineSplitter } | null = null;
 
-  /** The file's bytes read so far, against which the sample's lines estimate the file's rows. */
-  private sourceBytes = 0;
-
-  /** `totalBytes`: the file's size when known. */
-  constructor(private readonly mapping: ColumnMapping | undefined, private readonly totalBytes: number | null) {}
+  constructor(private readonly mapping: ColumnMapping | undefined) {}
 
   get rows(): number {
     return this.stage?.builder.rows ?? 0;
   }
 
-  private expectedRows(sampleLines: number): number {
-    if (this.totalBytes === null || this.sourceBytes === 0) return 0;
-    return Math.ceil((this.totalBytes / this.sourceBytes) * sampleLines * 1.02);
-  }
-
-  /** `sourceBytes`: how many of the file's bytes this chunk came from (UTF-16 has about two per character). */
-  push(chunk: Uint8Array, complete: boolean, sourceBytes: number): void {
+  push(chunk: Uint8Array, complete: boolean): void {
     if (this.stage !== null) return this.stage.lines.push(chunk);
-    this.sourceBytes += sourceBytes;
     this.sample.push(chunk);
     this.sampleText += this.sampleDecoder.decode(chunk, { stream: !complete });
     const text = this.sampleText;
@@ -112,7 +99,7 @@ class Utf8ToBars {
       return;
     }
     const layout = detectLayout(text, complete, this.mapping);
-    const builder = new BarBuilder(layout, this.expectedRows(countLines(text, Infinity)));
+    const builder = new BarBuilder(layout);
     const lines = new LineSplitter(layout.newline, (bytes, start, end, line) => builder.addLine(bytes, start, end, line));
     this.stage = { layout, builder, lines };
     for (const held of this.sample) lines.push(held);
@@ -121,7 +108,7 @@ class Utf8ToBars {
   }
 
   finish(): { layout: Layout; result: BuildResult } {
-    this.push(new Uint8Array(0), true, 0);
+    this.push(new Uint8Array(0), true);
     const { layout, builder, lines } = this.stage as NonNullable<Utf8ToBars['stage']>;
     lines.end();
     return { layout, result: builder.finish() };
@@ -130,9 +117,9 @@ class Utf8ToBars {
 
 /** Parses a file of bars; throws UserError, one sentence, when it cannot be read as bars. */
 export async function loadBars(source: ByteSource, opts: LoadOptions = {}): Promise<LoadResult> {
-  const total = sourceSize(source) ?? opts.sizeBytes ?? null;
+  const total = sourceSize(source);
   const hash = fileHash(source);
-  const bars = new Utf8ToBars(opts.mapping, total);
+  const bars = new Utf8ToBars(opts.mapping);
   let bytes = 0;
   let utf8: Utf8Chunks | null = null;
   let encoding: EncodingGuess | null = null;
@@ -143,7 +130,7 @@ export async function loadBars(source: ByteSource, opts: LoadOptions = {}): Prom
       encoding = detectEncoding(chunk);
       utf8 = new Utf8Chunks(encoding);
     }
-    bars.push(utf8.next(chunk), false, chunk.length);
+    bars.push(utf8.next(chunk), false);
     hash.update(chunk); // after the chunk passed the first checks: a binary file is never hashed
     bytes += chunk.length;
     opts.onProgress?.({ bytes, total, rows: bars.rows });
@@ -151,7 +138,7 @@ export async function loadBars(source: ByteSource, opts: LoadOptions = {}): Prom
   if (utf8 === null || encoding === null) {
     throw new UserError('the file is empty: expected a CSV of bars, one line per bar with time, open, high, low, close');
   }
-  bars.push(utf8.end(), false, 0);
+  bars.push(utf8.end(), false);
   const { layout, result } = bars.finish();
   const report = buildReport(layout, encoding, result, { fileName: opts.fileName ?? null, bytes, sha256: await hash.hex() });
   return { bars: result.bars, report };

@@ -44,7 +44,7 @@ export class LineSplitter {
       start = end + 1;
     }
     this.carry = concat(this.carry, chunk.subarray(start));
-    if (this.carry.length > MAX_LINE_CHARS) {
+    if (this.carry.length > MAX_LINE_CHARS && characters(this.carry) > MAX_LINE_CHARS) {
       throw new UserError(`line ${this.line} is longer than ${MAX_LINE_CHARS} characters: ` +
         'this is not a CSV of bars (it may be binary, or have no line breaks)');
     }
@@ -60,6 +60,13 @@ export class LineSplitter {
   }
 }
 
+/** Characters in UTF-8 bytes: every byte but the continuation bytes (10xxxxxx) starts one. */
+function characters(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] & 0xc0) !== 0x80) n++;
+  return n;
+}
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length === 0) return b.slice();
   const out = new Uint8Array(a.length + b.length);
@@ -71,5 +78,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 /** A line's cells as strings, quotes handled by papaparse: the general path (validate.ts). */
 export function splitLine(line: string, delimiter: Delimiter, quotes: boolean): string[] {
   if (!quotes || !line.includes('"')) return line.split(delimiter);
-  return Papa.parse<string[]>(line, { delimiter, newline: '\n', quoteChar: '"' }).data.flat();
+  // Papa.Parser rather than Papa.parse, which would drop a byte-order mark starting the line.
+  const parsed = new Papa.Parser({ delimiter, newline: '\n', quoteChar: '"' }).parse(line, 0, false) as Papa.ParseResult<string[]>;
+  return parsed.data.flat();
 }

@@ -12,8 +12,8 @@ const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 export interface PlainLayout {
   delimiter: string;
   decimal: DecimalMark;
-  /** Whether `"` quotes a field; false for files whose whole lines are quoted. */
-  quotes: boolean;
+  /** Every line wrapped in one pair of quotes, delimiters inside; otherwise `"` quotes a field. */
+  quotedLines: boolean;
   fieldCount: number;
   /** The columns read as numbers; the others are only located. */
   numberColumns: readonly number[];
@@ -28,7 +28,7 @@ export class PlainLineReader {
   private readonly isNumber: Uint8Array;
   private readonly delimiter: number;
   private readonly mark: number;
-  private readonly quotes: boolean;
+  private readonly quotedLines: boolean;
   private readonly fieldCount: number;
 
   constructor(layout: PlainLayout) {
@@ -40,17 +40,24 @@ export class PlainLineReader {
     for (const col of layout.numberColumns) this.isNumber[col] = 1;
     this.delimiter = layout.delimiter.charCodeAt(0);
     this.mark = layout.decimal.charCodeAt(0);
-    this.quotes = layout.quotes;
+    this.quotedLines = layout.quotedLines;
     this.fieldCount = n;
   }
 
   /**
    * Reads bytes[start, end). False, with the line left to the general path, unless it has
-   * exactly `fieldCount` fields, each unquoted or wrapped in one pair of quotes, and every
-   * number column holds a plain decimal or nothing.
+   * exactly `fieldCount` fields, each unquoted or wrapped in one pair of quotes (or the
+   * whole line in one pair, for such files), and every number column holds a plain decimal
+   * or nothing.
    */
   read(b: Uint8Array, start: number, end: number): boolean {
-    const { delimiter, fieldCount, quotes, isNumber, from, to } = this;
+    const { delimiter, fieldCount, isNumber, from, to } = this;
+    const quotes = !this.quotedLines;
+    if (this.quotedLines) {
+      if (end - start < 2 || b[start] !== QUOTE || b[end - 1] !== QUOTE) return false;
+      start++;
+      end--;
+    }
     let i = start;
     for (let f = 0; ; f++) {
       if (f === fieldCount) return false;

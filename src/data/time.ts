@@ -15,6 +15,16 @@ const UNIX = /^\d{8,20}(?:\.\d+)?$/;
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const MS_PER_DAY = 86_400_000;
+/** The span of a JavaScript Date (ECMA-262 §21.4.1.1): a time beyond it is no time at all. */
+const MAX_TIME_MS = 8.64e15;
+
+// Bytes the fast paths look for.
+const SPACE = 32;
+const DASH = 45;
+const DOT = 46;
+const SLASH = 47;
+const COLON = 58;
+const LETTER_T = 84;
 
 function daysIn(y: number, m: number): number {
   return m === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? 29 : DAYS[m - 1];
@@ -73,7 +83,7 @@ export function fixedYmd(bytes: Uint8Array, from: number, to: number): number {
   const n = to - from;
   if (n !== 10 && n !== 16 && n !== 19) return NaN;
   const sep = bytes[from + 4];
-  if ((sep !== 45 && sep !== 46 && sep !== 47) || bytes[from + 7] !== sep) return NaN; // - . /
+  if ((sep !== DASH && sep !== DOT && sep !== SLASH) || bytes[from + 7] !== sep) return NaN;
   const y = digitsAt(bytes, from, from + 4);
   const mo = digitsAt(bytes, from + 5, from + 7);
   const d = digitsAt(bytes, from + 8, from + 10);
@@ -81,7 +91,7 @@ export function fixedYmd(bytes: Uint8Array, from: number, to: number): number {
   const day = dayMs(y, mo, d);
   if (n === 10) return day;
   const t = bytes[from + 10];
-  if (t !== 32 && t !== 84) return NaN; // ' ' T
+  if (t !== SPACE && t !== LETTER_T) return NaN;
   return day + fixedClock(bytes, from + 11, to);
 }
 
@@ -99,7 +109,7 @@ function dayMs(y: number, mo: number, d: number): number {
 /** "HH:MM" or "HH:MM:SS" in bytes[from, to) as ms after midnight. */
 export function fixedClock(bytes: Uint8Array, from: number, to: number): number {
   const n = to - from;
-  if ((n !== 5 && n !== 8) || bytes[from + 2] !== 58 || (n === 8 && bytes[from + 5] !== 58)) return NaN;
+  if ((n !== 5 && n !== 8) || bytes[from + 2] !== COLON || (n === 8 && bytes[from + 5] !== COLON)) return NaN;
   const h = digitsAt(bytes, from, from + 2);
   const mi = digitsAt(bytes, from + 3, from + 5);
   const sec = n === 8 ? digitsAt(bytes, from + 6, from + 8) : 0;
@@ -112,8 +122,13 @@ export function plainUnix(format: TimeFormat, bytes: Uint8Array, from: number, t
   const n = to - from;
   if (n < 8 || n > 15) return NaN;
   const v = digitsAt(bytes, from, to);
-  if (v < 0) return NaN;
-  return format === 'unix_s' ? v * 1000 : format === 'unix_ms' ? v : format === 'unix_us' ? v / 1e3 : v / 1e6;
+  return v < 0 ? NaN : unixMs(format, v);
+}
+
+/** A unix timestamp in `format`'s unit as ms; NaN beyond the span of a Date. */
+function unixMs(format: TimeFormat, v: number): number {
+  const ms = format === 'unix_s' ? v * 1000 : format === 'unix_ms' ? v : format === 'unix_us' ? v / 1e3 : v / 1e6;
+  return Math.abs(ms) <= MAX_TIME_MS ? ms : NaN;
 }
 
 /** A date (with or without time of day) or a unix timestamp, as UTC epoch ms; NaN if invalid. */
@@ -141,9 +156,7 @@ export function parseTime(format: TimeFormat, s: string): number {
     case 'unix_ms':
     case 'unix_us':
     case 'unix_ns': {
-      if (!UNIX.test(s)) return NaN;
-      const v = Number(s);
-      return format === 'unix_s' ? v * 1000 : format === 'unix_ms' ? v : format === 'unix_us' ? v / 1e3 : v / 1e6;
+      return UNIX.test(s) ? unixMs(format, Number(s)) : NaN;
     }
     default:
       return format satisfies never;

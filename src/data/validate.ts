@@ -31,7 +31,8 @@ export interface BuildResult {
 }
 
 const PRICE_ROLES = ['open', 'high', 'low', 'close'] as const;
-const utf8 = new TextDecoder();
+// A byte-order mark inside the file is a character of its line, as the fast path reads it.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** What is wrong with open/high/low/close (`p`), as [reason, role, role it is compared with]; null when nothing. */
 function priceProblem(p: Float64Array): [RejectReason, number, number] | null {
@@ -59,14 +60,13 @@ export class BarBuilder {
   private readonly price = new Float64Array(4);
   private readonly plain: PlainLineReader;
 
-  /** `expectedRows`, when the file's size tells it, sizes the arrays once instead of doubling them. */
-  constructor(private readonly layout: Layout, private readonly expectedRows = 0) {
+  constructor(private readonly layout: Layout) {
     const c = layout.columns;
     this.priceCols = [c.open, c.high, c.low, c.close];
     if (layout.orderBookLevels > 0) this.ob = new Float64Array(0);
     const { delimiter, decimal, quotedLines, fieldCount } = layout;
     const numberColumns = [...this.priceCols, c.volume, c.tickVolume, ...layout.orderBook].filter((col) => col >= 0);
-    this.plain = new PlainLineReader({ delimiter, decimal, quotes: !quotedLines, fieldCount, numberColumns });
+    this.plain = new PlainLineReader({ delimiter, decimal, quotedLines, fieldCount, numberColumns });
   }
 
   get rows(): number {
@@ -74,7 +74,7 @@ export class BarBuilder {
   }
 
   private grow(): void {
-    const cap = this.capacity === 0 ? Math.max(1024, this.expectedRows) : this.capacity * 2;
+    const cap = Math.max(1024, this.capacity * 2);
     const copy = (a: Float64Array, width = 1) => {
       const b = new Float64Array(cap * width);
       b.set(a);
@@ -162,11 +162,6 @@ export class BarBuilder {
    * kept without making a string; false, having kept nothing, for anything else.
    */
   private addPlain(bytes: Uint8Array, start: number, end: number, line: number): boolean {
-    if (this.layout.quotedLines) {
-      if (end - start < 2 || bytes[start] !== 34 || bytes[end - 1] !== 34) return false;
-      start++;
-      end--;
-    }
     const { plain } = this;
     if (!plain.read(bytes, start, end)) return false;
     const t = this.plainTime(bytes);
@@ -293,9 +288,8 @@ export class BarBuilder {
       order = order.slice(0, kept);
     }
     const m = order.length;
-    // In file order, the arrays themselves, unless they are much longer than the bars.
     const pick = (a: Float64Array) => {
-      if (m === n && outOfOrder === 0) return this.capacity <= n * 1.1 ? a.subarray(0, n) : a.slice(0, n);
+      if (m === n && outOfOrder === 0) return a.slice(0, n);
       const out = new Float64Array(m);
       for (let k = 0; k < m; k++) out[k] = a[order[k]];
       return out;

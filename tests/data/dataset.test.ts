@@ -140,6 +140,15 @@ describe('labels and volatility target', () => {
     expect(quantile(Float64Array.from([5]), 1 / 3)).toBe(5);
   });
 
+  it('select the 1/3 quantile of a rise-then-fall million, an order that makes naive pivots quadratic', () => {
+    const n = 1_000_000;
+    const a = Float64Array.from({ length: n }, (_, i) => Math.min(i, n - 1 - i)); // 0, 1, ..., 499999, 499999, ..., 0
+    const pos = (n - 1) / 3;
+    const sorted = a.slice().sort();
+    const g = pos - Math.floor(pos);
+    expect(quantile(a, 1 / 3)).toBe(sorted[Math.floor(pos)] + (sorted[Math.floor(pos) + 1] - sorted[Math.floor(pos)]) * g);
+  });
+
   it('select the same quantile as sorting does, ties and all', () => {
     const rng = new Rng(7);
     for (const n of [2, 3, 10, 101, 1000]) {

@@ -69,6 +69,15 @@ describe('files that are not bars', () => {
     await expectUserError(loadBars(pieces(), { chunkBytes: 4096 }), /line 4 is longer than/);
   });
 
+  it('counts the limit in characters, not bytes: 7,000 euro signs (21,000 bytes) in a cell are not too long', async () => {
+    const text = `time,note,open,high,low,close\n${['00', '01', '02'].map((m) => `2024-01-02 00:${m},${'€'.repeat(7000)},1.1,1.2,1.0,1.1`).join('\n')}\n`;
+    const bytes = utf8(text);
+    async function* pieces() {
+      for (let i = 0; i < bytes.length; i += 4096) yield bytes.slice(i, i + 4096);
+    }
+    expect((await loadBars(pieces())).report.rows_kept).toBe(3);
+  });
+
   it('says why when no row is usable', async () => {
     await expectUserError(load(file(row(0, '-1'), row(1, '-2'))), /none of the 2 rows is a usable bar \(2 rejected, for example line 2: open -1 is not a positive price\)/);
     await expectUserError(load(file(row(0))), /only 1 of the 1 rows is a usable bar/);
@@ -97,6 +106,14 @@ describe('rows that are rejected, counted and located', () => {
     expect(report.rejected).toEqual({ [reason]: { count: 1, first_lines: [3], example } });
     expect(report.warnings).toContain('1 of 4 rows were rejected (see "rejected")');
     expect(bars.length).toBe(3);
+  });
+
+  it('rejects a unix time beyond the span of a date instead of failing on it', async () => {
+    const unix = (s: number | string) => `${s},1.1,1.2,1.0,1.1,1`;
+    const { report } = await load(`${HEAD}\n${[unix(1704153600), unix('1234567890123456'), unix(1704153720), unix(1704153780)].join('\n')}\n`);
+    expect(report.time_format).toBe('unix_s');
+    expect(report.rejected.bad_time?.first_lines).toEqual([3]);
+    expect(report.rows_kept).toBe(3);
   });
 
   it('keeps the first five line numbers and the count of each reason', async () => {

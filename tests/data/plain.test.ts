@@ -3,15 +3,15 @@
 // from the same text, whatever it declines the general path still reads, and whole files
 // give the same bars whichever path each line takes.
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadBars } from '../../src/data/load.ts';
 import { parseNumber } from '../../src/data/numbers.ts';
 import { PlainLineReader, type PlainLayout } from '../../src/data/plain.ts';
 import { fixedClock, fixedYmd, parseTime, parseTimeOfDay, plainUnix } from '../../src/data/time.ts';
 import { Rng } from '../../src/random.ts';
-import { utf8 } from './helpers.ts';
+import { fixture, utf8 } from './helpers.ts';
 
-const NUMBERS: PlainLayout = { delimiter: ',', decimal: '.', quotes: true, fieldCount: 3, numberColumns: [1, 2] };
+const NUMBERS: PlainLayout = { delimiter: ',', decimal: '.', quotedLines: false, fieldCount: 3, numberColumns: [1, 2] };
 
 function read(line: string, layout = NUMBERS): { ok: boolean; reader: PlainLineReader; bytes: Uint8Array } {
   const reader = new PlainLineReader(layout);
@@ -139,6 +139,45 @@ describe('whole files', () => {
       expect(other.report.rows_kept).toBe(500);
       expect(other.bars).toEqual(fast.bars);
     }
+  });
+
+  afterEach(() => vi.restoreAllMocks());
+
+  /** Loads `text`, counting the lines the fast path could read in place. */
+  async function loadCounting(text: string) {
+    const read = vi.spyOn(PlainLineReader.prototype, 'read');
+    const result = await loadBars(utf8(text));
+    const fast = read.mock.results.filter((r) => r.value === true).length;
+    read.mockRestore();
+    return { ...result, fast };
+  }
+
+  it('read order books the same way on both paths: empty levels, negative sizes', async () => {
+    // The fixture's times end in Z, which only the general path reads: here they are plain.
+    const lines = new TextDecoder().decode(fixture('orderbook-bars.csv')).trim().split('\n')
+      .map((l) => l.replace(/T(\d\d:\d\d:\d\d)Z/, ' $1'));
+    lines[5] = lines[5].split(',').map((c, j) => (j === 16 ? `-${c}` : c)).join(','); // a negative bid size: rejected either way
+    const general = lines.map((l, i) => (i === 0 ? l : l.split(',').map((c, j) => (j > 0 && c !== '' ? ` ${c}` : c)).join(',')));
+    const fast = await loadCounting(lines.join('\n'));
+    const slow = await loadCounting(general.join('\n'));
+    expect(fast.fast).toBe(lines.length - 1); // every data line read in place (the negative size then fails its check)
+    expect(slow.fast).toBe(0);
+    expect(fast.report.rejected).toEqual({ negative_volume: { count: 1, first_lines: [6], example: expect.stringMatching(/^line 6: order-book size -/) } });
+    expect(fast.bars).toEqual(slow.bars);
+    expect((fast.bars.orderBook as Float64Array).filter((v) => v === 0).length).toBeGreaterThan(0); // empty levels are zeros
+    const { sha256: _a, bytes: _b, ...fastReport } = fast.report;
+    const { sha256: _c, bytes: _d, ...slowReport } = slow.report;
+    expect(fastReport).toEqual({ ...slowReport, rejected: { negative_volume: { ...slowReport.rejected.negative_volume!, example: expect.any(String) } } });
+  });
+
+  it('agree on a byte-order mark inside the file: a character of its line', async () => {
+    const text = ['symbol,venue,time,open,high,low,close,volume', ...[0, 1, 2, 3].map((m) => `EURUSD,x,2024-01-02 00:0${m},1.1,1.2,1.0,1.15,13`),
+      '\ufeff"EURUSD,x",2024-01-02 00:04,1.1,1.2,1.0,1.15,13', 'EURUSD,x,2024-01-02 00:05,1.1,1.2,1.0,1.15,13'].join('\n');
+    const fast = await loadCounting(text);
+    const slow = await loadCounting(text.replaceAll(',1.1,', ', 1.1,'));
+    expect(slow.fast).toBe(0);
+    expect(fast.report.rows_kept).toBe(6);
+    expect(slow.bars).toEqual(fast.bars);
   });
 
   it('keep file order across the paths: the later of two equal times wins', async () => {

@@ -1,0 +1,11 @@
+// What the loader needs of a file's SHA-256 (the export's `data.sha256`, spec/EXPORT.md).
+// The package.json `imports` entry "#file-hash" picks the platform's implementation:
+// file-hash.node.ts (node:crypto) or file-hash.browser.ts (Web Crypto).
+
+export interface FileHash {
+  /** Whether `update` must see every chunk; false when the hash reads the source itself (from the first `update`, or `hex`). */
+  readonly streams: boolean;
+  update(chunk: Uint8Array): void;
+  /** Lowercase hex; the hash must not be used afterwards. */
+  hex(): Promise<string>;
+}
