@@ -1,8 +1,8 @@
 // Lines to bars, nothing silently lost (spec/DATA.md §2): each unusable row is rejected
 // with a reason and counted, then the kept bars are sorted by time, duplicate times keep
-// the last row, and the timeframe and gaps are measured. Typed arrays only. A plain line is
-// read in place (no strings); any other line is split into cells and read the general way,
-// which alone words the rejections, so both ways keep exactly the same rows.
+// the last row, and the gaps are measured (gaps.ts). Typed arrays only. A plain line is
+// read in place, without strings (plain.ts); any other line is split into cells and read
+// the general way, which alone words the rejections, so both ways keep the same rows.
 
 import { UserError } from '../errors.ts';
 import type { Layout } from './detect.ts';
@@ -10,23 +10,20 @@ import { OB_LEVELS, ORDER_BOOK_DIM } from './names.ts';
 import { numberProblem, parseNumber } from './numbers.ts';
 import { splitLine } from './parse.ts';
 import { PlainLineReader } from './plain.ts';
-import { fixedClock, fixedYmd, parseTime, parseTimeOfDay, plainUnix, spansWeekend } from './time.ts';
+import { measureGaps, type Gaps } from './gaps.ts';
+import { fixedClock, fixedYmd, parseTime, parseTimeOfDay, plainUnix } from './time.ts';
 import type { Bars, DecimalMark, RejectReason, Rejection } from './types.ts';
 
 /** How many line numbers a rejection reason keeps. */
 export const FIRST_LINES = 5;
 
-export interface BuildResult {
+export interface BuildResult extends Gaps {
   bars: Bars;
   rowsRead: number;
   rejected: Partial<Record<RejectReason, Rejection>>;
   duplicates: number;
   duplicateLines: number[];
   outOfOrder: number;
-  gaps: number;
-  weekendGaps: number;
-  missingBars: number;
-  timeframeMs: number;
   volumeSource: 'volume' | 'tick_volume' | 'none';
 }
 
@@ -331,35 +328,4 @@ export class BarBuilder {
       ? `${head}; at least 2 bars are needed`
       : `${head} (${worst.count} rejected, for example ${worst.example})`;
   }
-}
-
-/** The most common step is the timeframe; longer steps are gaps (counted, not filled). */
-export function measureGaps(time: Float64Array): Pick<BuildResult, 'gaps' | 'weekendGaps' | 'missingBars' | 'timeframeMs'> {
-  // Counted run by run: nearly every step equals the one before it.
-  const counts = new Map<number, number>();
-  let step = NaN;
-  let run = 0;
-  for (let i = 1; i <= time.length; i++) {
-    const d = i < time.length ? time[i] - time[i - 1] : NaN;
-    if (d === step) {
-      run++;
-      continue;
-    }
-    if (run > 0) counts.set(step, (counts.get(step) ?? 0) + run);
-    [step, run] = [d, 1];
-  }
-  let timeframeMs = 0;
-  let best = 0;
-  for (const [d, c] of counts) if (c > best || (c === best && d < timeframeMs)) [timeframeMs, best] = [d, c];
-  let gaps = 0;
-  let weekendGaps = 0;
-  let missingBars = 0;
-  for (let i = 1; i < time.length; i++) {
-    const d = time[i] - time[i - 1];
-    if (d <= timeframeMs * 1.5) continue;
-    gaps++;
-    missingBars += Math.round(d / timeframeMs) - 1;
-    if (spansWeekend(time[i - 1], time[i])) weekendGaps++;
-  }
-  return { gaps, weekendGaps, missingBars, timeframeMs };
 }
