@@ -234,9 +234,9 @@ function formatName(header: boolean, rawNames: readonly string[] | null, columns
 export function detectLayout(sample: string, complete: boolean, mapping: ColumnMapping = {}): Layout {
   const assumptions: string[] = [];
   const newline = detectNewline(sample);
-  let lines = sampleLines(sample, complete);
+  let lines = sampleLines(sample, newline, complete);
   // Excel writes "sep=;" as a first line to name the delimiter.
-  const sep = lines.length > 0 ? /^"?sep=([,;\t|])"?$/i.exec(lines[0].text) : null;
+  const sep = lines.length > 0 ? /^"?sep=([,;\t|])"?$/i.exec(lines[0].text.replace(/\r+$/, '')) : null;
   const skipLine = sep === null ? 0 : lines[0].line;
   if (sep !== null) lines = lines.slice(1);
   if (lines.length === 0) {

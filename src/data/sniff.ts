@@ -26,9 +26,13 @@ export function detectNewline(sample: string): Newline {
   return sample.includes('\r') ? '\r' : '\n';
 }
 
-/** Non-blank lines with their 1-based numbers; a trailing partial line is left out unless `complete`. */
-export function sampleLines(sample: string, complete: boolean): SampleLine[] {
-  const parts = sample.split(/\r\n|\n|\r/);
+/**
+ * Non-blank lines with their 1-based numbers, split and numbered as the loader's
+ * LineSplitter does (on '\n', one trailing '\r' dropped; on '\r' in a CR-only file);
+ * a trailing partial line is left out unless `complete`.
+ */
+export function sampleLines(sample: string, newline: Newline, complete: boolean): SampleLine[] {
+  const parts = newline === '\r' ? sample.split('\r') : sample.split('\n').map((p) => (p.endsWith('\r') ? p.slice(0, -1) : p));
   if (!complete) parts.pop();
   const out: SampleLine[] = [];
   for (let i = 0; i < parts.length && out.length < SNIFF_LINES; i++) {

@@ -116,6 +116,14 @@ describe('rows that are rejected, counted and located', () => {
     expect(report.rows_kept).toBe(3);
   });
 
+  it('numbers lines as the loader splits them: a sep= line with a stray CR loses no row', async () => {
+    for (const text of [`sep=,\r\r\n${file(row(0), row(1), row(2))}`, `sep=,\r\r\n${file(row(0), row(1), row(2)).replaceAll('\n', '\r\n')}`]) {
+      const { report } = await load(text);
+      expect(report.rows_read).toBe(3);
+      expect(report.rows_kept).toBe(3);
+    }
+  });
+
   it('keeps the first five line numbers and the count of each reason', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => (i % 4 === 1 ? row(i, '1.1', '1.0') : row(i)));
     const { report } = await load(file(...rows));
