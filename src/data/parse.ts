@@ -6,6 +6,7 @@
 import Papa from 'papaparse';
 import { UserError } from '../errors.ts';
 import type { Newline } from './sniff.ts';
+import { concat } from './source.ts';
 import type { Delimiter } from './types.ts';
 
 /** No bar line is this long; a longer one means a binary or line-less file (DATA.md §7). */
@@ -65,14 +66,6 @@ function characters(bytes: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < bytes.length; i++) if ((bytes[i] & 0xc0) !== 0x80) n++;
   return n;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b.slice();
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /** A line's cells as strings, quotes handled by papaparse: the general path (validate.ts). */

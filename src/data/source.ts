@@ -17,7 +17,31 @@ export function sourceSize(source: ByteSource): number | null {
   return null;
 }
 
+/** The bytes the encoding and binary checks look at: the first chunk holds them all (or the whole file). */
+export const HEAD_BYTES = 4096;
+
+/**
+ * A source's bytes in chunks, the first one at least HEAD_BYTES long, so that what is
+ * detected from it (byte-order mark, BOM-less UTF-16, binary magic) is the same however
+ * the source happens to be chunked.
+ */
 export async function* byteChunks(source: ByteSource, chunkBytes = CHUNK_BYTES): AsyncGenerator<Uint8Array> {
+  let head: Uint8Array | null = new Uint8Array(0);
+  for await (const chunk of rawChunks(source, chunkBytes)) {
+    if (head === null) {
+      yield chunk;
+      continue;
+    }
+    head = head.length === 0 ? chunk : concat(head, chunk);
+    if (head.length >= HEAD_BYTES) {
+      yield head;
+      head = null;
+    }
+  }
+  if (head !== null && head.length > 0) yield head;
+}
+
+async function* rawChunks(source: ByteSource, chunkBytes: number): AsyncGenerator<Uint8Array> {
   if (source instanceof Uint8Array) {
     for (let i = 0; i < source.length; i += chunkBytes) yield source.subarray(i, i + chunkBytes);
   } else if (typeof Blob !== 'undefined' && source instanceof Blob) {
@@ -31,6 +55,14 @@ export async function* byteChunks(source: ByteSource, chunkBytes = CHUNK_BYTES):
   } else {
     for await (const chunk of source as AsyncIterable<Uint8Array>) if (chunk.length > 0) yield chunk;
   }
+}
+
+/** a then b, in a new array. */
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** The SHA-256 of a whole source, as the loader records it; a re-picked or linked file is checked with it. */
@@ -52,7 +84,7 @@ export function detectEncoding(head: Uint8Array): EncodingGuess {
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: true, assumption: null };
   if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: true, assumption: null };
   // ASCII text in UTF-16 has a zero in every other byte.
-  const n = Math.min(head.length, 4096) & ~1;
+  const n = Math.min(head.length, HEAD_BYTES) & ~1;
   let evenZeros = 0;
   let oddZeros = 0;
   for (let i = 0; i < n; i += 2) {

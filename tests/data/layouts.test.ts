@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadBars } from '../../src/data/load.ts';
 import type { BarFormat, Columns, Delimiter, TimeFormat } from '../../src/data/types.ts';
-import { chunked, fixture, load, utf16 } from './helpers.ts';
+import { HEAD_BYTES } from '../../src/data/source.ts';
+import { chunked, fixture, load, utf16, utf8 } from './helpers.ts';
 
 const START = '2024-01-02T00:00:00Z';
 const M1_END = '2024-01-02T00:29:00Z';
@@ -107,8 +108,8 @@ describe('encodings', () => {
 });
 
 describe('streaming', () => {
-  it.each(['mt5-export.txt', 'quoted-lines.csv', 'quoted-fields.csv', 'spreadsheet-decimal-comma.csv', 'orderbook-bars.csv'])(
-    '%s gives the same bars in any chunking', async (file) => {
+  it.each(['mt5-export.txt', 'quoted-lines.csv', 'quoted-fields.csv', 'spreadsheet-decimal-comma.csv', 'orderbook-bars.csv', 'bom-utf8.csv'])(
+    '%s gives the same bars and report in any chunking', async (file) => {
       const bytes = fixture(file);
       const whole = await loadBars(bytes);
       for (const size of [1, 2, 3, 7, 64, 1000]) {
@@ -119,14 +120,25 @@ describe('streaming', () => {
       const u16 = utf16(new TextDecoder().decode(bytes), 'le');
       const odd = await loadBars(chunked(u16, 5));
       expect(odd.bars).toEqual(whole.bars);
+      // Without its byte-order mark, UTF-16 is told by its zero bytes, however it is chunked.
+      const bare = utf16(new TextDecoder().decode(bytes), 'le', false);
+      expect((await loadBars(chunked(bare, 3))).bars).toEqual(whole.bars);
     });
+
+  it('reads a headerless file with a byte-order mark in 1-byte chunks: the mark is no part of line 1', async () => {
+    const bytes = utf8(`\ufeff${['2024.01.02,00:00,1.1,1.2,1.0,1.15,10', '2024.01.02,00:01,1.15,1.2,1.1,1.12,11'].join('\r\n')}\r\n`);
+    const { report } = await loadBars(chunked(bytes, 1));
+    expect(report).toMatchObject({ bom: true, header: false, rows_kept: 2, rejected: {} });
+  });
 
   it('reports progress per chunk, from bytes or a Blob', async () => {
     const bytes = fixture('orderbook-bars.csv');
     const seen: number[] = [];
     const whole = await loadBars(bytes, { chunkBytes: 1024, onProgress: (p) => seen.push(p.bytes) });
     expect(whole.report.rows_kept).toBe(30);
-    expect(seen).toEqual(Array.from({ length: Math.ceil(bytes.length / 1024) }, (_, i) => Math.min((i + 1) * 1024, bytes.length)));
+    // The first chunk holds the HEAD_BYTES the encoding and binary checks look at; then one per 1024.
+    const after = Array.from({ length: Math.ceil((bytes.length - HEAD_BYTES) / 1024) }, (_, i) => Math.min(HEAD_BYTES + (i + 1) * 1024, bytes.length));
+    expect(seen).toEqual([HEAD_BYTES, ...after]);
     // A Blob comes in its stream's own chunks: the last report is the whole file.
     const fromBlob: number[] = [];
     const blob = await loadBars(new Blob([bytes]), { onProgress: (p) => fromBlob.push(p.bytes) });

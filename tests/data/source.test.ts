@@ -56,6 +56,6 @@ describe('a 1,000,000-row file', () => {
     expect(report).toMatchObject({ rows_read: rows, rows_kept: rows, timeframe: 'M1', gaps: 0, time_format: 'unix_s' });
     expect(bars.time[rows - 1]).toBe(t0 + (rows - 1) * 60_000);
     expect(bars.close).toBeInstanceOf(Float64Array);
-    expect(progress).toBe(51);
+    expect(progress).toBe(50); // 51 chunks; the header's, shorter than HEAD_BYTES, reaches the loader with the next
   }, 120_000);
 });
