@@ -32,7 +32,7 @@ export function barFeaturesAt(bars: Bars, t: number, out: Float64Array, at = 0):
  * ln(px / mid) * 1e4, sizes as ln(1 + sz); a missing level (price 0), or a snapshot
  * without both best prices, gives 0.
  */
-export function orderBookFeaturesAt(ob: Float64Array, t: number, out: Float64Array, at = 0): void {
+function orderBookFeaturesAt(ob: Float64Array, t: number, out: Float64Array, at = 0): void {
   const base = t * ORDER_BOOK_DIM;
   const bid1 = ob[base];
   const ask1 = ob[base + 2 * OB_LEVELS];

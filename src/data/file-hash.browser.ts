@@ -7,8 +7,6 @@ import type { FileHash } from './file-hash.ts';
 import { Sha256 } from './sha256.ts';
 import type { ByteSource } from './source.ts';
 
-export type { FileHash };
-
 /** Above this, a file is hashed as it streams rather than read whole a second time. */
 const WHOLE_FILE_LIMIT = 512 * 1024 * 1024;
 

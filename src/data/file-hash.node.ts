@@ -4,8 +4,6 @@ import { createHash } from 'node:crypto';
 import type { FileHash } from './file-hash.ts';
 import type { ByteSource } from './source.ts';
 
-export type { FileHash };
-
 export function fileHash(_source: ByteSource): FileHash {
   const hash = createHash('sha256');
   return {
