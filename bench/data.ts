@@ -3,7 +3,7 @@
 // (bench/py/read_csv.py). Targets (issue): faster than pandas; under 2 s for 200,000 bars in the browser.
 
 import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { loadBars } from '../src/data/load.ts';
 import { prepareDataset } from '../src/data/dataset.ts';
@@ -41,7 +41,7 @@ const repoRoot = benchPath('..');
 async function loadAndFeaturize(path: string, fileName: string, onProgress?: () => void) {
   const t0 = performance.now();
   const { bars, report } = await loadBars(createReadStream(path, { highWaterMark: 1 << 20 }),
-    { fileName, onProgress });
+    { fileName, size: statSync(path).size, onProgress });
   const t1 = performance.now();
   onProgress?.();
   prepareDataset(bars);

@@ -71,6 +71,7 @@ const inspect: Command = async (argv) => {
   };
   const { bars, report } = await loadBars(createReadStream(file, { highWaterMark: 1 << 20 }), {
     fileName: basename(file),
+    size: statSync(file).size,
     mapping: mappingOption(option(args, 'mapping')),
   });
   try {

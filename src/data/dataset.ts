@@ -4,8 +4,8 @@
 
 import { UserError } from '../errors.ts';
 import {
-  CLIP, CLOSE_FEATURE, FEATURE_NAMES, INPUT_DIM, OB_LEVELS, ORDER_BOOK_DIM, barFeatureMatrix, columnStats,
-  orderBookFeatureMatrix, standardize, type Stats,
+  CLIP, FEATURE_NAMES, INPUT_DIM, OB_LEVELS, ORDER_BOOK_DIM, barFeatureMatrix, columnStats, forwardReturns,
+  labelBars, orderBookFeatureMatrix, quantile, standardize, type Stats,
 } from './features.ts';
 import type { Bars, LabelCounts, LoadReport, SplitName } from './types.ts';
 
@@ -143,58 +143,6 @@ export function splitSamples(first: number, last: number, s: DataSettings): Reco
   return out;
 }
 
-/**
- * The k-th smallest value of a, moving values so that a[k+1..] are all at least it:
- * Hoare's quickselect with a median-of-three pivot, which sorts what is left instead when
- * the pivots keep splitting badly (so an adversarial order costs O(n log n), not O(n²)).
- */
-function select(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  for (let rounds = 2 * Math.ceil(Math.log2(a.length + 1)) + 4; lo < hi; rounds--) {
-    if (rounds === 0) {
-      a.subarray(lo, hi + 1).sort();
-      return a[k];
-    }
-    const mid = (lo + hi) >>> 1;
-    const pivot = Math.max(Math.min(a[lo], a[mid]), Math.min(Math.max(a[lo], a[mid]), a[hi]));
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const x = a[i];
-        a[i++] = a[j];
-        a[j--] = x;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
-}
-
-/**
- * numpy.quantile(a, q) with the default 'linear' method, in O(n) without sorting; `a` is
- * reordered. The two neighbouring order statistics are found by selection.
- */
-export function quantile(a: Float64Array, q: number): number {
-  const pos = q * (a.length - 1);
-  const lo = Math.floor(pos);
-  const below = select(a, lo);
-  // After selecting, a[lo+1..] holds values >= a[lo]; the next order statistic is their least.
-  let above = below;
-  if (lo + 1 < a.length) {
-    above = a[lo + 1];
-    for (let i = lo + 2; i < a.length; i++) if (a[i] < above) above = a[i];
-  }
-  const g = pos - lo;
-  const diff = above - below;
-  return g >= 0.5 ? above - diff * (1 - g) : below + diff * g;
-}
-
 function countLabels(labels: Int32Array, range: SplitRange): LabelCounts {
   const c = [0, 0, 0];
   if (range !== null) for (let t = range[0]; t <= range[1]; t++) c[labels[t]]++;
@@ -227,28 +175,10 @@ export function prepareDataset(bars: Bars, overrides: Partial<DataSettings> = {}
   // one-bar log return.
   const raw = barFeatureMatrix(bars);
   // Forward log returns and the volatility target, defined for t = 0..n-1-h.
-  const close = bars.close;
-  const r = new Float64Array(n);
-  const v = new Float64Array(n);
-  for (let t = 0; t + h < n; t++) {
-    r[t] = Math.log(close[t + h] / close[t]);
-    let ss = 0;
-    for (let k = 1; k <= h; k++) {
-      const step = raw[(t + k) * INPUT_DIM + CLOSE_FEATURE];
-      ss += step * step;
-    }
-    v[t] = Math.log(Math.sqrt(ss) + VOL_EPS);
-  }
-  const trainAbsR = new Float64Array(trainEnd - trainFirst + 1);
-  for (let i = 0; i < trainAbsR.length; i++) trainAbsR[i] = Math.abs(r[trainFirst + i]);
-  const theta = settings.theta === 'auto' ? quantile(trainAbsR, 1 / 3) : settings.theta * 1e-4;
+  const { r, v } = forwardReturns(bars.close, raw, h, VOL_EPS);
+  const theta = settings.theta === 'auto' ? quantile(r.subarray(trainFirst, trainEnd + 1), 1 / 3, true) : settings.theta * 1e-4;
   const volStats = columnStats(v, 1, trainFirst, trainEnd);
-  const labels = new Int32Array(n).fill(-1);
-  const volTarget = new Float32Array(n).fill(NaN);
-  for (let t = 0; t + h < n; t++) {
-    labels[t] = r[t] < -theta ? 0 : r[t] > theta ? 2 : 1;
-    volTarget[t] = (v[t] - volStats.mean[0]) / volStats.std[0];
-  }
+  const { labels, volTarget } = labelBars(r, v, h, theta, volStats);
 
   // Bar features: statistics over bars 1..t_train_end, the last bar any training sample sees.
   const stats = columnStats(raw, INPUT_DIM, 1, trainEnd);

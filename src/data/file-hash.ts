@@ -9,3 +9,9 @@ export interface FileHash {
   /** Lowercase hex; the hash must not be used afterwards. */
   hex(): Promise<string>;
 }
+
+/**
+ * Up to this size a Blob (a picked File) is read whole, once: the loader parses the bytes
+ * the hash digests. A larger one streams, and is hashed as it streams.
+ */
+export const WHOLE_FILE_LIMIT = 512 * 1024 * 1024;

@@ -1,14 +1,17 @@
 // loadBars: any trader's CSV to bars and the load report (spec/DATA.md §1-2), streaming.
 // Bytes are hashed chunk by chunk and read as UTF-8 (UTF-16 is transcoded); the opening
-// lines, decoded, decide the layout; then each line's bytes go straight into typed arrays
-// (validate.ts).
+// lines, decoded, decide the layout; then the lines' bytes go through the fast path
+// (plain.ts), the lines it cannot read through the general one (validate.ts).
 
 import { fileHash } from '#file-hash';
 import { UserError } from '../errors.ts';
 import { detectLayout, type Layout } from './detect.ts';
-import { LineSplitter, MAX_LINE_CHARS } from './parse.ts';
+import { MAX_LINE_CHARS } from './parse.ts';
+import { PlainLines } from './plain.ts';
 import { SNIFF_LINES } from './sniff.ts';
-import { byteChunks, checkMagic, checkText, detectEncoding, sourceSize, type ByteSource, type EncodingGuess } from './source.ts';
+import {
+  byteChunks, checkMagic, checkText, detectEncoding, holdSmallBlob, sourceSize, type ByteSource, type EncodingGuess,
+} from './source.ts';
 import { isoUtc, timeframeName } from './time.ts';
 import type { Bars, ColumnMapping, Columns, LoadReport } from './types.ts';
 import { BarBuilder, type BuildResult } from './validate.ts';
@@ -27,6 +30,8 @@ export interface LoadOptions {
   fileName?: string;
   /** Called after each chunk. */
   onProgress?: (p: LoadProgress) => void;
+  /** The source's size in bytes when it cannot tell (a stream): for progress, and to size the arrays at once. */
+  size?: number;
   /** The chunk size for a Uint8Array source; a Blob comes in the browser's chunks, a stream in its own. */
   chunkBytes?: number;
   signal?: AbortSignal;
@@ -77,16 +82,18 @@ class Utf8ToBars {
   private sample: Uint8Array[] = [];
   private sampleText = '';
   private readonly sampleDecoder = new TextDecoder();
-  private stage: { layout: Layout; builder: BarBuilder; lines: LineSplitter } | null = null;
+  private stage: { layout: Layout; builder: BarBuilder } | null = null;
 
-  constructor(private readonly mapping: ColumnMapping | undefined) {}
+  /** `expectRows(lines)`: how many bars a file whose opening `lines` lines were read so far may hold (0: unknown). */
+  constructor(private readonly lines: PlainLines, private readonly mapping: ColumnMapping | undefined,
+    private readonly expectRows: (lines: number) => number) {}
 
   get rows(): number {
     return this.stage?.builder.rows ?? 0;
   }
 
   push(chunk: Uint8Array, complete: boolean): void {
-    if (this.stage !== null) return this.stage.lines.push(chunk);
+    if (this.stage !== null) return this.lines.push(chunk);
     this.sample.push(chunk);
     this.sampleText += this.sampleDecoder.decode(chunk, { stream: !complete });
     const text = this.sampleText;
@@ -99,28 +106,32 @@ class Utf8ToBars {
       return;
     }
     const layout = detectLayout(text, complete, this.mapping);
-    const builder = new BarBuilder(layout);
-    const lines = new LineSplitter(layout.newline, (bytes, start, end, line) => builder.addLine(bytes, start, end, line));
-    this.stage = { layout, builder, lines };
-    for (const held of this.sample) lines.push(held);
+    const builder = new BarBuilder(layout, complete ? 0 : this.expectRows(countLines(text, Infinity)));
+    this.lines.start(layout, builder);
+    this.stage = { layout, builder };
+    for (const held of this.sample) this.lines.push(held);
     this.sample = [];
     this.sampleText = '';
   }
 
   finish(): { layout: Layout; result: BuildResult } {
     this.push(new Uint8Array(0), true);
-    const { layout, builder, lines } = this.stage as NonNullable<Utf8ToBars['stage']>;
-    lines.end();
+    const { layout, builder } = this.stage as NonNullable<Utf8ToBars['stage']>;
+    this.lines.end();
     return { layout, result: builder.finish() };
   }
 }
 
 /** Parses a file of bars; throws UserError, one sentence, when it cannot be read as bars. */
-export async function loadBars(source: ByteSource, opts: LoadOptions = {}): Promise<LoadResult> {
-  const total = sourceSize(source);
+export async function loadBars(file: ByteSource, opts: LoadOptions = {}): Promise<LoadResult> {
+  const source = await holdSmallBlob(file);
+  const total = sourceSize(source) ?? opts.size ?? null;
   const hash = fileHash(source);
-  const bars = new Utf8ToBars(opts.mapping);
   let bytes = 0;
+  // The opening lines' length tells how many rows the whole file has, near enough to size
+  // the arrays once (a few percent over; they grow if it was too few).
+  const expectRows = (lines: number) => (total === null || lines === 0 ? 0 : Math.ceil((total / bytes) * lines * 1.05));
+  const bars = new Utf8ToBars(new PlainLines(), opts.mapping, expectRows);
   let utf8: Utf8Chunks | null = null;
   let encoding: EncodingGuess | null = null;
   for await (const chunk of byteChunks(source, opts.chunkBytes)) {
@@ -130,9 +141,9 @@ export async function loadBars(source: ByteSource, opts: LoadOptions = {}): Prom
       encoding = detectEncoding(chunk);
       utf8 = new Utf8Chunks(encoding);
     }
+    bytes += chunk.length;
     bars.push(utf8.next(chunk), false);
     hash.update(chunk); // after the chunk passed the first checks: a binary file is never hashed
-    bytes += chunk.length;
     opts.onProgress?.({ bytes, total, rows: bars.rows });
   }
   if (utf8 === null || encoding === null) {

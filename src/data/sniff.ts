@@ -27,16 +27,22 @@ export function detectNewline(sample: string): Newline {
 }
 
 /**
- * Non-blank lines with their 1-based numbers, split and numbered as the loader's
- * LineSplitter does (on '\n', one trailing '\r' dropped; on '\r' in a CR-only file);
- * a trailing partial line is left out unless `complete`.
+ * The first SNIFF_LINES non-blank lines with their 1-based numbers, split and numbered as
+ * the loader's fast path does (on '\n', one trailing '\r' dropped; on '\r' in a CR-only
+ * file); a trailing partial line is left out unless `complete`. The rest of the sample,
+ * however long, is not looked at.
  */
 export function sampleLines(sample: string, newline: Newline, complete: boolean): SampleLine[] {
-  const parts = newline === '\r' ? sample.split('\r') : sample.split('\n').map((p) => (p.endsWith('\r') ? p.slice(0, -1) : p));
-  if (!complete) parts.pop();
+  const lineBreak = newline === '\r' ? '\r' : '\n';
   const out: SampleLine[] = [];
-  for (let i = 0; i < parts.length && out.length < SNIFF_LINES; i++) {
-    if (parts[i].trim() !== '') out.push({ text: parts[i], line: i + 1 });
+  for (let start = 0, line = 1; out.length < SNIFF_LINES; line++) {
+    const stop = sample.indexOf(lineBreak, start);
+    if (stop < 0 && !complete) break;
+    let text = sample.slice(start, stop < 0 ? sample.length : stop);
+    if (lineBreak === '\n' && text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.trim() !== '') out.push({ text, line });
+    if (stop < 0) break;
+    start = stop + 1;
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // UTF-16LE/BE; BOM-less UTF-16 by its zero bytes), and the refusal of binary content.
 
 import { fileHash } from '#file-hash';
+import { WHOLE_FILE_LIMIT } from './file-hash.ts';
 import { UserError } from '../errors.ts';
 import type { Encoding } from './types.ts';
 
@@ -10,6 +11,12 @@ export type ByteSource = Uint8Array | Blob | AsyncIterable<Uint8Array>;
 
 /** The chunk size for a Uint8Array source: large enough to be fast, small enough for steady progress. */
 export const CHUNK_BYTES = 1 << 20;
+
+/** A Blob small enough to hold, read whole (the parse and the hash then share its bytes); any other source as it is. */
+export async function holdSmallBlob(source: ByteSource): Promise<ByteSource> {
+  const small = typeof Blob !== 'undefined' && source instanceof Blob && source.size <= WHOLE_FILE_LIMIT;
+  return small ? new Uint8Array(await source.arrayBuffer()) : source;
+}
 
 export function sourceSize(source: ByteSource): number | null {
   if (source instanceof Uint8Array) return source.length;

@@ -18,14 +18,6 @@ const MS_PER_DAY = 86_400_000;
 /** The span of a JavaScript Date (ECMA-262 §21.4.1.1): a time beyond it is no time at all. */
 const MAX_TIME_MS = 8.64e15;
 
-// Bytes the fast paths look for.
-const SPACE = 32;
-const DASH = 45;
-const DOT = 46;
-const SLASH = 47;
-const COLON = 58;
-const LETTER_T = 84;
-
 function daysIn(y: number, m: number): number {
   return m === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? 29 : DAYS[m - 1];
 }
@@ -61,68 +53,6 @@ function fromMatch(m: RegExpExecArray, y: number, mo: number, d: number): number
   const h = m[4] === undefined ? 0 : Number(m[4]);
   const t = compose(y, mo, d, h, Number(m[5] ?? 0), Number(m[6] ?? 0), fraction(m[7]));
   return t - zoneMinutes(m[8]) * 60_000;
-}
-
-/** The digits of bytes[i, j) as a number, or -1 if any is not a digit. */
-function digitsAt(bytes: Uint8Array, i: number, j: number): number {
-  let v = 0;
-  for (let k = i; k < j; k++) {
-    const d = bytes[k] - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-// The fast paths below read a cell's bytes in place, for the forms nearly every file uses,
-// and give NaN for anything else, which parseTime then reads from the cell's text. Where
-// both read a cell, they agree exactly.
-
-/** "YYYY-MM-DD", "YYYY.MM.DD HH:MM", "YYYY-MM-DDTHH:MM:SS" in bytes[from, to). */
-export function fixedYmd(bytes: Uint8Array, from: number, to: number): number {
-  const n = to - from;
-  if (n !== 10 && n !== 16 && n !== 19) return NaN;
-  const sep = bytes[from + 4];
-  if ((sep !== DASH && sep !== DOT && sep !== SLASH) || bytes[from + 7] !== sep) return NaN;
-  const y = digitsAt(bytes, from, from + 4);
-  const mo = digitsAt(bytes, from + 5, from + 7);
-  const d = digitsAt(bytes, from + 8, from + 10);
-  if (y < 0 || mo < 0 || d < 0) return NaN;
-  const day = dayMs(y, mo, d);
-  if (n === 10) return day;
-  const t = bytes[from + 10];
-  if (t !== SPACE && t !== LETTER_T) return NaN;
-  return day + fixedClock(bytes, from + 11, to);
-}
-
-// Consecutive bars nearly always share their date: the last one is remembered.
-let lastDate = -1;
-let lastDayMs = NaN;
-
-/** compose(y, mo, d) at midnight, for the fast path. */
-function dayMs(y: number, mo: number, d: number): number {
-  const key = (y * 100 + mo) * 100 + d;
-  if (key !== lastDate) [lastDate, lastDayMs] = [key, compose(y, mo, d, 0, 0, 0, 0)];
-  return lastDayMs;
-}
-
-/** "HH:MM" or "HH:MM:SS" in bytes[from, to) as ms after midnight. */
-export function fixedClock(bytes: Uint8Array, from: number, to: number): number {
-  const n = to - from;
-  if ((n !== 5 && n !== 8) || bytes[from + 2] !== COLON || (n === 8 && bytes[from + 5] !== COLON)) return NaN;
-  const h = digitsAt(bytes, from, from + 2);
-  const mi = digitsAt(bytes, from + 3, from + 5);
-  const sec = n === 8 ? digitsAt(bytes, from + 6, from + 8) : 0;
-  if (h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 59) return NaN;
-  return ((h * 60 + mi) * 60 + sec) * 1000;
-}
-
-/** A whole unix timestamp of 8 to 15 digits in bytes[from, to) (exact as a double), as ms. */
-export function plainUnix(format: TimeFormat, bytes: Uint8Array, from: number, to: number): number {
-  const n = to - from;
-  if (n < 8 || n > 15) return NaN;
-  const v = digitsAt(bytes, from, to);
-  return v < 0 ? NaN : unixMs(format, v);
 }
 
 /** A unix timestamp in `format`'s unit as ms; NaN beyond the span of a Date. */

@@ -1,17 +1,17 @@
 // Lines to bars, nothing silently lost (spec/DATA.md §2): each unusable row is rejected
 // with a reason and counted, then the kept bars are sorted by time, duplicate times keep
-// the last row, and the gaps are measured (gaps.ts). Typed arrays only. A plain line is
-// read in place, without strings (plain.ts); any other line is split into cells and read
-// the general way, which alone words the rejections, so both ways keep the same rows.
+// the last row, and the gaps are measured (gaps.ts). Typed arrays only. Plain lines arrive
+// as batches of bars read in place by the fast path (plain.ts); any other line is split into
+// cells and read the general way, which alone words the rejections.
 
 import { UserError } from '../errors.ts';
 import type { Layout } from './detect.ts';
 import { OB_LEVELS, ORDER_BOOK_DIM } from './names.ts';
 import { numberProblem, parseNumber } from './numbers.ts';
 import { splitLine } from './parse.ts';
-import { PlainLineReader } from './plain.ts';
+import type { PlainBatch, PlainSink } from './plain.ts';
 import { measureGaps, type Gaps } from './gaps.ts';
-import { fixedClock, fixedYmd, parseTime, parseTimeOfDay, plainUnix } from './time.ts';
+import { parseTime, parseTimeOfDay } from './time.ts';
 import type { Bars, DecimalMark, RejectReason, Rejection } from './types.ts';
 
 /** How many line numbers a rejection reason keeps. */
@@ -42,7 +42,7 @@ function priceProblem(p: Float64Array): [RejectReason, number, number] | null {
     : l > o ? ['low_above_open', 2, 0] : l > c ? ['low_above_close', 2, 3] : null;
 }
 
-export class BarBuilder {
+export class BarBuilder implements PlainSink {
   private n = 0;
   private capacity = 0;
   private time = new Float64Array(0);
@@ -55,23 +55,21 @@ export class BarBuilder {
   private rejected: Partial<Record<RejectReason, Rejection>> = {};
   private readonly priceCols: number[];
   private readonly price = new Float64Array(4);
-  private readonly plain: PlainLineReader;
 
-  constructor(private readonly layout: Layout) {
+  /** `expectedRows`: how many rows to make room for at once (0 when unknown). */
+  constructor(private readonly layout: Layout, expectedRows = 0) {
     const c = layout.columns;
     this.priceCols = [c.open, c.high, c.low, c.close];
     if (layout.orderBookLevels > 0) this.ob = new Float64Array(0);
-    const { delimiter, decimal, quotedLines, fieldCount } = layout;
-    const numberColumns = [...this.priceCols, c.volume, c.tickVolume, ...layout.orderBook].filter((col) => col >= 0);
-    this.plain = new PlainLineReader({ delimiter, decimal, quotedLines, fieldCount, numberColumns });
+    if (expectedRows > 0) this.grow(expectedRows);
   }
 
   get rows(): number {
     return this.rowsRead;
   }
 
-  private grow(): void {
-    const cap = Math.max(1024, this.capacity * 2);
+  private grow(to = Math.max(1024, this.capacity * 2)): void {
+    const cap = to;
     const copy = (a: Float64Array, width = 1) => {
       const b = new Float64Array(cap * width);
       b.set(a);
@@ -97,10 +95,25 @@ export class BarBuilder {
     }
   }
 
-  /** Line number `line`, bytes[start, end) of UTF-8 without its line break. */
+  /** Plain bars, every check passed, from the fast path. */
+  addBatch(b: PlainBatch, count: number): void {
+    while (this.n + count > this.capacity) this.grow();
+    const k = this.n;
+    this.time.set(b.time.subarray(0, count), k);
+    this.ohlc[0].set(b.open.subarray(0, count), k);
+    this.ohlc[1].set(b.high.subarray(0, count), k);
+    this.ohlc[2].set(b.low.subarray(0, count), k);
+    this.ohlc[3].set(b.close.subarray(0, count), k);
+    this.volume.set(b.volume.subarray(0, count), k);
+    this.tickVolume.set(b.tickVolume.subarray(0, count), k);
+    this.ob?.set(b.book.subarray(0, count * ORDER_BOOK_DIM), k * ORDER_BOOK_DIM);
+    this.lines.set(b.lines.subarray(0, count), k);
+    this.n += count;
+    this.rowsRead += count;
+  }
+
+  /** Line number `line`, bytes[start, end) of UTF-8 without its line break: the general path. */
   addLine(bytes: Uint8Array, start: number, end: number, line: number): void {
-    if (line <= this.layout.headerLine) return;
-    if (this.addPlain(bytes, start, end, line)) return;
     this.addRow(splitLine(utf8.decode(bytes.subarray(start, end)), this.layout.delimiter, !this.layout.quotedLines), line);
   }
 
@@ -152,56 +165,6 @@ export class BarBuilder {
     this.volume[k] = v;
     this.tickVolume[k] = tv;
     this.lines[k] = line;
-  }
-
-  /**
-   * The fast path: a line of the usual widths and plain numbers that passes every check is
-   * kept without making a string; false, having kept nothing, for anything else.
-   */
-  private addPlain(bytes: Uint8Array, start: number, end: number, line: number): boolean {
-    const { plain } = this;
-    if (!plain.read(bytes, start, end)) return false;
-    const t = this.plainTime(bytes);
-    if (Number.isNaN(t)) return false;
-    const p = this.price;
-    for (let j = 0; j < 4; j++) p[j] = plain.value[this.priceCols[j]];
-    if (priceProblem(p) !== null) return false;
-    const { volume, tickVolume } = this.layout.columns;
-    const v = volume >= 0 ? plain.value[volume] : 0;
-    const tv = tickVolume >= 0 ? plain.value[tickVolume] : 0;
-    if (!(v >= 0 && tv >= 0)) return false; // an empty cell (NaN) is the general path's to reject
-    if (this.n === this.capacity) this.grow();
-    if (this.ob !== null && !this.plainOrderBook(this.n * ORDER_BOOK_DIM)) return false;
-    this.rowsRead++;
-    this.store(t, v, tv, line);
-    return true;
-  }
-
-  /** The usual fixed-width and unix times, read in place; NaN for any other form, which the general path reads. */
-  private plainTime(bytes: Uint8Array): number {
-    const c = this.layout.columns;
-    if (c.date < 0) return this.plainDate(bytes, c.time);
-    return this.plainDate(bytes, c.date) + fixedClock(bytes, this.plain.from[c.time], this.plain.to[c.time]);
-  }
-
-  private plainDate(bytes: Uint8Array, col: number): number {
-    const format = this.layout.timeFormat;
-    const { from, to } = this.plain;
-    if (format === 'ymd') return fixedYmd(bytes, from[col], to[col]);
-    return format.startsWith('unix') ? plainUnix(format, bytes, from[col], to[col]) : NaN;
-  }
-
-  /** As `orderBook`: an empty cell is a missing level (0); a negative one is the general path's to reject. */
-  private plainOrderBook(at: number): boolean {
-    const ob = this.ob as Float64Array;
-    const slots = this.layout.orderBook;
-    for (let s = 0; s < ORDER_BOOK_DIM; s++) {
-      const col = slots[s];
-      const v = col < 0 ? 0 : this.plain.value[col];
-      if (v < 0) return false;
-      ob[at + s] = Number.isNaN(v) ? 0 : v;
-    }
-    return true;
   }
 
   /** A number cell, or NaN after rejecting the row. */
@@ -266,13 +229,15 @@ export class BarBuilder {
       if (time[i] < time[i - 1]) outOfOrder++;
       else if (time[i] === time[i - 1]) repeats++;
     }
-    let order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    if (outOfOrder > 0) order.sort((a, b) => time[a] - time[b] || a - b);
-    // Equal times are now adjacent in file order: keep the last of each run.
+    // The rows to keep, in time order; needed only when some are out of order or repeat a time.
+    let order = new Uint32Array(0);
     const duplicateLines: number[] = [];
     let duplicates = 0;
     if (outOfOrder > 0 || repeats > 0) {
+      order = new Uint32Array(n);
+      for (let i = 0; i < n; i++) order[i] = i;
+      if (outOfOrder > 0) order.sort((a, b) => time[a] - time[b] || a - b);
+      // Equal times are now adjacent in file order: keep the last of each run.
       let kept = 0;
       for (let i = 0; i < n; i++) {
         if (i + 1 < n && time[order[i + 1]] === time[order[i]]) {
@@ -284,11 +249,18 @@ export class BarBuilder {
       }
       order = order.slice(0, kept);
     }
-    const m = order.length;
+    const sorted = outOfOrder === 0 && repeats === 0;
+    const m = sorted ? n : order.length;
     const pick = (a: Float64Array) => {
-      if (m === n && outOfOrder === 0) return a.slice(0, n);
+      if (sorted) return a.slice(0, n);
       const out = new Float64Array(m);
       for (let k = 0; k < m; k++) out[k] = a[order[k]];
+      return out;
+    };
+    const pickBook = (a: Float64Array) => {
+      if (sorted) return a.slice(0, n * ORDER_BOOK_DIM);
+      const out = new Float64Array(m * ORDER_BOOK_DIM);
+      for (let k = 0; k < m; k++) out.set(a.subarray(order[k] * ORDER_BOOK_DIM, (order[k] + 1) * ORDER_BOOK_DIM), k * ORDER_BOOK_DIM);
       return out;
     };
     const volumeSource = this.chooseVolume();
@@ -300,14 +272,8 @@ export class BarBuilder {
       low: pick(this.ohlc[2]),
       close: pick(this.ohlc[3]),
       volume: pick(volumeSource === 'tick_volume' ? this.tickVolume : this.volume),
-      orderBook: null,
+      orderBook: this.ob === null ? null : pickBook(this.ob),
     };
-    if (this.ob !== null) {
-      const src = this.ob;
-      const ob = new Float64Array(m * ORDER_BOOK_DIM);
-      for (let k = 0; k < m; k++) ob.set(src.subarray(order[k] * ORDER_BOOK_DIM, (order[k] + 1) * ORDER_BOOK_DIM), k * ORDER_BOOK_DIM);
-      bars.orderBook = ob;
-    }
     return { bars, rowsRead: this.rowsRead, rejected: this.rejected, duplicates, duplicateLines, outOfOrder, volumeSource, ...measureGaps(bars.time) };
   }
 

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random.ts';
-import { DEFAULT_DATA_SETTINGS, dataBlock, prepareDataset, quantile, splitSamples } from '../../src/data/dataset.ts';
+import { DEFAULT_DATA_SETTINGS, dataBlock, prepareDataset, splitSamples } from '../../src/data/dataset.ts';
+import { quantile } from '../../src/data/features.ts';
 import { loadBars } from '../../src/data/load.ts';
 import type { Bars } from '../../src/data/types.ts';
 import { randomWalkCsv } from '../support/bars.ts';

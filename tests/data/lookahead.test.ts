@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { prepareDataset, type Dataset } from '../../src/data/dataset.ts';
-import { barFeaturesAt } from '../../src/data/features.ts';
+import { barFeatureMatrix } from '../../src/data/features.ts';
 import { Rng } from '../../src/random.ts';
 import { makeSampler } from '../../src/data/sampler.ts';
 import type { Bars } from '../../src/data/types.ts';
@@ -46,11 +46,7 @@ describe('no look-ahead', async () => {
   const pick = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 
   it('raw window features ignore every later bar', () => {
-    const raw = (b: Bars, t: number) => {
-      const out = new Float64Array(SETTINGS.seq_len * 5);
-      for (let k = 0; k < SETTINGS.seq_len; k++) barFeaturesAt(b, t - SETTINGS.seq_len + 1 + k, out, k * 5);
-      return out;
-    };
+    const raw = (b: Bars, t: number) => barFeatureMatrix(b).slice((t - SETTINGS.seq_len + 1) * 5, (t + 1) * 5);
     for (let trial = 0; trial < 200; trial++) {
       const t = pick(SETTINGS.seq_len, 1400);
       const j = pick(t + 1, 1499);

@@ -1,116 +1,178 @@
-// The loader's fast path (src/data/plain.ts and the byte-level time readers) against the
-// general path it stands in for: every value it reads equals what the general path reads
-// from the same text, whatever it declines the general path still reads, and whole files
-// give the same bars whichever path each line takes.
+// The loader's fast path (src/data/plain.ts driving the WebAssembly of
+// src/data/wasm/plain-lines.ts) against the general path it stands in for: every bar it
+// keeps equals what the general path reads from the same text, whatever it declines the
+// general path still reads, and whole files give the same bars whichever path each line takes.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadBars } from '../../src/data/load.ts';
+import { noOrderBook } from '../../src/data/names.ts';
 import { parseNumber } from '../../src/data/numbers.ts';
-import { PlainLineReader, type PlainLayout } from '../../src/data/plain.ts';
-import { fixedClock, fixedYmd, parseTime, parseTimeOfDay, plainUnix } from '../../src/data/time.ts';
+import { PlainLines, type PlainLayout } from '../../src/data/plain.ts';
+import { parseTime } from '../../src/data/time.ts';
+import { BarBuilder } from '../../src/data/validate.ts';
 import { Rng } from '../../src/random.ts';
 import { fixture, utf8 } from './helpers.ts';
 
-const NUMBERS: PlainLayout = { delimiter: ',', decimal: '.', quotedLines: false, fieldCount: 3, numberColumns: [1, 2] };
+/** time,open,high,low,close,volume: the generic layout. */
+const GENERIC: PlainLayout = {
+  delimiter: ',', decimal: '.', quotedLines: false, fieldCount: 6, newline: '\n', headerLine: 0, timeFormat: 'ymd',
+  columns: { date: -1, time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5, tickVolume: -1 },
+  orderBook: noOrderBook(), orderBookLevels: 0,
+};
 
-function read(line: string, layout = NUMBERS): { ok: boolean; reader: PlainLineReader; bytes: Uint8Array } {
-  const reader = new PlainLineReader(layout);
-  const bytes = utf8(line);
-  return { ok: reader.read(bytes, 0, bytes.length), reader, bytes };
+interface Kept {
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
 }
 
-describe('PlainLineReader', () => {
+/** Runs `text` through the fast path in `chunk`-byte pieces: the bars it keeps by line number, and the lines it declines. */
+function fastPath(text: string, layout: Partial<PlainLayout> = {}, chunk = Infinity) {
+  const lines = new PlainLines();
+  const kept = new Map<number, Kept>();
+  const declined: number[] = [];
+  const order: number[] = [];
+  lines.start({ ...GENERIC, ...layout }, {
+    addBatch(b, count) {
+      for (let i = 0; i < count; i++) {
+        kept.set(b.lines[i], { time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] });
+        order.push(b.lines[i]);
+      }
+    },
+    addLine(_bytes, _start, _end, line) {
+      declined.push(line);
+      order.push(line);
+    },
+  });
+  const bytes = utf8(text);
+  for (let i = 0; i < bytes.length; i += Math.min(chunk, bytes.length)) lines.push(bytes.subarray(i, i + chunk));
+  lines.end();
+  return { kept, declined, order };
+}
+
+/** One line through the fast path: its bar, or null when declined. */
+function fastLine(line: string, layout: Partial<PlainLayout> = {}): Kept | null {
+  const { kept, declined } = fastPath(line, layout);
+  expect(kept.size + declined.length, line).toBe(1);
+  return kept.get(1) ?? null;
+}
+
+describe('the fast path', () => {
   it('reads plain decimals bit for bit as the general path does', () => {
     const rng = new Rng(11);
+    const cells: string[] = [];
     for (let i = 0; i < 20_000; i++) {
       const digits = 1 + Math.floor(rng.next() * 15);
       const point = Math.floor(rng.next() * (digits + 1));
       let text = Array.from({ length: digits }, () => Math.floor(rng.next() * 10)).join('');
       if (point < digits) text = `${text.slice(0, point)}.${text.slice(point)}`;
-      if (rng.next() < 0.3) text = `-${text}`;
-      const quoted = rng.next() < 0.2 ? `"${text}"` : text;
-      const { ok, reader } = read(`t,${quoted},${text.replace('.', '')}`);
-      expect(ok, text).toBe(true);
-      expect(reader.value[1], text).toBe(parseNumber(text, '.'));
-      expect(reader.value[2], text).toBe(parseNumber(text.replace('.', ''), '.'));
+      cells.push(text);
     }
+    // Each decimal as all four prices, quoted one time in five, and without its point as the volume.
+    const text = cells.map((c, i) => `2024-01-02,${(i % 5 === 0 ? `"${c}",` : `${c},`).repeat(4)}${c.replace('.', '')}`).join('\n');
+    const { kept, declined } = fastPath(text);
+    cells.forEach((c, i) => {
+      const price = parseNumber(c, '.');
+      if (price === 0) return expect(declined, c).toContain(i + 1); // not a positive price: the general path's to reject
+      const bar = kept.get(i + 1)!;
+      expect([bar.open, bar.high, bar.low, bar.close], c).toEqual([price, price, price, price]);
+      expect(bar.volume, c).toBe(parseNumber(c.replace('.', ''), '.'));
+    });
   });
 
   it('reads decimal commas when the delimiter is not a comma', () => {
-    const { ok, reader } = read('2024-01-02;1,10432;-0,5', { ...NUMBERS, delimiter: ';', decimal: ',' });
-    expect(ok).toBe(true);
-    expect([reader.value[1], reader.value[2]]).toEqual([parseNumber('1,10432', ','), -0.5]);
-  });
-
-  it('gives NaN for an empty number cell and locates every field', () => {
-    const { ok, reader, bytes } = read('"2024-01-02 00:00",,7');
-    expect(ok).toBe(true);
-    expect(reader.value[1]).toBeNaN();
-    expect(reader.value[2]).toBe(7);
-    expect(new TextDecoder().decode(bytes.subarray(reader.from[0], reader.to[0]))).toBe('2024-01-02 00:00');
+    const bar = fastLine('2024-01-02;1,10432;1,2;0,5;1,1;7', { delimiter: ';', decimal: ',' });
+    expect(bar).toEqual({ time: Date.UTC(2024, 0, 2), open: 1.10432, high: 1.2, low: 0.5, close: 1.1, volume: 7 });
   });
 
   it.each([
-    ['sixteen digits', 't,1.234567890123456,1'],
-    ['an exponent', 't,1e5,1'],
-    ['a plus sign', 't,+1,1'],
-    ['a space', 't, 1.1,1'],
-    ['thousands separators', 't,"1,234.5",1'],
-    ['a sign alone', 't,-,1'],
-    ['a point alone', 't,.,1'],
-    ['two points', 't,1.2.3,1'],
-    ['too few fields', 't,1'],
-    ['too many fields', 't,1,2,3'],
-    ['an unclosed quote', 't,"1.1,2'],
-    ['an escaped quote', 't,"1""1",2'],
-    ['text after a closing quote', 't,"1.1"x,2'],
+    ['sixteen digits', '2024-01-02,1.234567890123456,2,1,1,1'],
+    ['an exponent', '2024-01-02,1e0,2,1,1,1'],
+    ['a plus sign', '2024-01-02,+1,2,1,1,1'],
+    ['a space', '2024-01-02, 1.1,2,1,1,1'],
+    ['thousands separators', '2024-01-02,"1,234.5",2000,1,1,1'],
+    ['a sign alone', '2024-01-02,-,2,1,1,1'],
+    ['a point alone', '2024-01-02,.,2,1,1,1'],
+    ['two points', '2024-01-02,1.2.3,2,1,1,1'],
+    ['too few fields', '2024-01-02,1,2,1,1'],
+    ['too many fields', '2024-01-02,1,2,1,1,1,1'],
+    ['an unclosed quote', '2024-01-02,"1.1,2,1,1,1'],
+    ['an escaped quote', '2024-01-02,"1""1",2,1,1,1'],
+    ['text after a closing quote', '2024-01-02,"1.1"x,2,1,1,1'],
+    ['an empty volume', '2024-01-02,1,2,1,1,'],
+    ['a negative price', '2024-01-02,-1,2,1,1,1'],
+    ['a zero price', '2024-01-02,1,2,0,1,1'],
+    ['a high below the close', '2024-01-02,1,2,1,3,1'],
+    ['a low above the open', '2024-01-02,1,2,1.5,2,1'],
+    ['a negative volume', '2024-01-02,1,2,1,1,-1'],
+    ['a time with a zone', '2024-01-02T00:00:00Z,1,2,1,1,1'],
+    ['a line of spaces', '   '],
   ])('declines %s, which the general path reads', (_, line) => {
-    expect(read(line).ok).toBe(false);
+    expect(fastLine(line)).toBeNull();
+  });
+
+  it('hands a blank line to the general path, which skips it', () => {
+    const { kept, declined } = fastPath('2024-01-02,1,2,1,1,1\n\n2024-01-03,1,2,1,1,1\n');
+    expect([[...kept.keys()], declined]).toEqual([[1, 3], [2]]);
   });
 
   it('treats a quote inside a text field as a character, as papaparse does', () => {
-    const { ok, reader, bytes } = read('ab"c,1,2');
-    expect(ok).toBe(true);
-    expect(new TextDecoder().decode(bytes.subarray(reader.from[0], reader.to[0]))).toBe('ab"c');
+    const symbol = { fieldCount: 7, columns: { date: -1, time: 1, open: 2, high: 3, low: 4, close: 5, volume: 6, tickVolume: -1 } };
+    expect(fastLine('ab"c,2024-01-02,1,2,1,1,1', symbol)).not.toBeNull();
   });
-});
 
-describe('the byte-level time readers', () => {
-  const at = (text: string, fn: (b: Uint8Array, from: number, to: number) => number) => {
-    const bytes = utf8(`x${text}x`);
-    return fn(bytes, 1, bytes.length - 1);
-  };
-
-  it('agree with parseTime on random dates and times, separators and widths', () => {
+  it('reads random dates and times, separators and widths, exactly as parseTime does', () => {
     const rng = new Rng(5);
     const pad = (v: number, n = 2) => String(v).padStart(n, '0');
+    const cells: string[] = [];
     for (let i = 0; i < 5000; i++) {
       const sep = ['-', '.', '/'][Math.floor(rng.next() * 3)];
-      // Days up to 31 in every month: invalid dates must be NaN on both paths.
+      // Days up to 31 in every month: an invalid date is declined, and parseTime gives NaN.
       const date = `${1990 + Math.floor(rng.next() * 50)}${sep}${pad(1 + Math.floor(rng.next() * 12))}${sep}${pad(1 + Math.floor(rng.next() * 31))}`;
       const clock = `${pad(Math.floor(rng.next() * 24))}:${pad(Math.floor(rng.next() * 60))}`;
-      const seconds = `:${pad(Math.floor(rng.next() * 60))}`;
-      for (const cell of [date, `${date} ${clock}`, `${date}T${clock}${seconds}`]) {
-        expect(at(cell, fixedYmd), cell).toEqual(parseTime('ymd', cell));
-      }
-      expect(at(clock + seconds, fixedClock)).toBe(parseTimeOfDay(clock + seconds));
+      cells.push(date, `${date} ${clock}`, `${date}T${clock}:${pad(Math.floor(rng.next() * 60))}`);
     }
+    const { kept } = fastPath(cells.map((c) => `${c},1,2,1,1,1`).join('\n'));
+    cells.forEach((c, i) => expect(kept.get(i + 1)?.time ?? NaN, c).toEqual(parseTime('ymd', c)));
   });
 
-  it('decline what they do not cover, which parseTime then reads', () => {
+  it('reads a separate time-of-day column, as MetaTrader 4 writes it', () => {
+    const mt4 = { fieldCount: 7, columns: { date: 0, time: 1, open: 2, high: 3, low: 4, close: 5, volume: 6, tickVolume: -1 } };
+    expect((fastLine('2024.01.02,13:43,1,2,1,1,1', mt4))?.time).toBe(Date.UTC(2024, 0, 2, 13, 43));
+    expect((fastLine('2024.01.02,13:43:59,1,2,1,1,1', mt4))?.time).toBe(Date.UTC(2024, 0, 2, 13, 43, 59));
+    for (const clock of ['25:00', '0:00', '13:43:5', '13:60']) expect(fastLine(`2024.01.02,${clock},1,2,1,1,1`, mt4), clock).toBeNull();
+  });
+
+  it('declines the time forms it does not cover, which parseTime then reads', () => {
     for (const cell of ['2024-01-02 00:00:00.250', '2024-01-02T00:00:00Z', '2024-1-2', ' 2024-01-02']) {
-      expect(at(cell, fixedYmd), cell).toBeNaN();
+      expect(fastLine(`${cell},1,2,1,1,1`), cell).toBeNull();
     }
-    expect(at('25:00', fixedClock)).toBeNaN();
-    expect(at('0:00', fixedClock)).toBeNaN();
+    expect(fastLine('02.01.2024,1,2,1,1,1', { timeFormat: 'dmy' })).toBeNull();
   });
 
-  it('read whole unix timestamps exactly as parseTime does', () => {
+  it('reads whole unix timestamps exactly as parseTime does', () => {
     for (const [format, cell] of [['unix_s', '1704153600'], ['unix_ms', '1704153600123'], ['unix_us', '170415360012345']] as const) {
-      expect(plainUnix(format, utf8(cell), 0, cell.length)).toBe(parseTime(format, cell));
+      expect((fastLine(`${cell},1,2,1,1,1`, { timeFormat: format }))?.time).toBe(parseTime(format, cell));
     }
-    expect(plainUnix('unix_ns', utf8('1704153600123456789'), 0, 19)).toBeNaN(); // past 2^53: the general path's
-    expect(plainUnix('unix_ms', utf8('1704153600.5'), 0, 12)).toBeNaN();
+    expect(fastLine('1704153600123456789,1,2,1,1,1', { timeFormat: 'unix_ns' })).toBeNull(); // past 2^53: the general path's
+    expect(fastLine('1704153600.5,1,2,1,1,1', { timeFormat: 'unix_ms' })).toBeNull();
+    expect(fastLine('999999999999999,1,2,1,1,1', { timeFormat: 'unix_s' })).toBeNull(); // beyond a Date
+  });
+
+  it('splits and numbers lines as the file has them, in any chunking, in file order', () => {
+    const rows = Array.from({ length: 10_000 }, (_, i) => (i % 997 === 5 ? 'not,a,bar' : `${1704153600 + 60 * i},1,2,1,1,${i}`));
+    const text = ['header', ...rows].join('\r\n');
+    const whole = fastPath(text, { timeFormat: 'unix_s', headerLine: 1 });
+    expect(whole.declined).toEqual(rows.flatMap((r, i) => (r === 'not,a,bar' ? [i + 2] : [])));
+    expect(whole.kept.size).toBe(rows.length - whole.declined.length);
+    expect(whole.order).toEqual(rows.map((_, i) => i + 2)); // the header skipped, every other line once, in order
+    expect(whole.kept.get(10_001)).toEqual({ time: (1704153600 + 60 * 9999) * 1000, open: 1, high: 2, low: 1, close: 1, volume: 9999 });
+    for (const chunk of [1, 7, 4096]) expect(fastPath(text, { timeFormat: 'unix_s', headerLine: 1 }, chunk)).toEqual(whole);
+    const cr = fastPath(`${text}\r\n`.replaceAll('\r\n', '\r'), { timeFormat: 'unix_s', headerLine: 1, newline: '\r' }, 1000);
+    expect(cr).toEqual(whole);
   });
 });
 
@@ -143,12 +205,12 @@ describe('whole files', () => {
 
   afterEach(() => vi.restoreAllMocks());
 
-  /** Loads `text`, counting the lines the fast path could read in place. */
+  /** Loads `text`, counting the lines the fast path read in place. */
   async function loadCounting(text: string) {
-    const read = vi.spyOn(PlainLineReader.prototype, 'read');
+    const general = vi.spyOn(BarBuilder.prototype, 'addLine');
     const result = await loadBars(utf8(text));
-    const fast = read.mock.results.filter((r) => r.value === true).length;
-    read.mockRestore();
+    const fast = result.report.rows_read - general.mock.calls.length;
+    general.mockRestore();
     return { ...result, fast };
   }
 
@@ -160,7 +222,7 @@ describe('whole files', () => {
     const general = lines.map((l, i) => (i === 0 ? l : l.split(',').map((c, j) => (j > 0 && c !== '' ? ` ${c}` : c)).join(',')));
     const fast = await loadCounting(lines.join('\n'));
     const slow = await loadCounting(general.join('\n'));
-    expect(fast.fast).toBe(lines.length - 1); // every data line read in place (the negative size then fails its check)
+    expect(fast.fast).toBe(lines.length - 2); // every data line read in place but the negative size, left to the general path
     expect(slow.fast).toBe(0);
     expect(fast.report.rejected).toEqual({ negative_volume: { count: 1, first_lines: [6], example: expect.stringMatching(/^line 6: order-book size -/) } });
     expect(fast.bars).toEqual(slow.bars);
