@@ -26,7 +26,7 @@ export interface Stats {
 /** wasm/features.ts's exports; arrays are passed by their address in its memory. */
 interface FeatureKernel {
   memory: WebAssembly.Memory;
-  heapBase(): number;
+  scratchBase(): number;
   barFeatures(close: number, open: number, high: number, low: number, volume: number, out: number, count: number): void;
   bookFeatures(book: number, out: number, count: number): void;
   returnsAndVolatility(close: number, raw: number, r: number, v: number, count: number, h: number, eps: number): void;
@@ -59,7 +59,7 @@ function inBlocks(first: number, end: number, body: (t: number, rows: number) =>
  * float32 or int32 array of 2n values takes a Float64Array of n.
  */
 function scratch(k: FeatureKernel, ...lengths: number[]): Float64Array[] {
-  const base = k.heapBase();
+  const base = k.scratchBase();
   const end = base + lengths.reduce((a, b) => a + b, 0) * 8;
   const short = end - k.memory.buffer.byteLength;
   if (short > 0) k.memory.grow(Math.ceil(short / 65_536));

@@ -52,6 +52,7 @@ export interface ColumnMapping {
  * length x 40 raw values in the order of DATA.md §4: bid_px_1..10, bid_sz_1..10,
  * ask_px_1..10, ask_sz_1..10, with 0 for a missing level.
  */
+/** Columns of `length` values; each may view a slightly longer buffer (the loader sizes its arrays once, from the file's size). */
 export interface Bars {
   length: number;
   /** UTC epoch milliseconds, strictly increasing. */

@@ -10,7 +10,7 @@ import { OB_LEVELS, ORDER_BOOK_DIM } from './names.ts';
 import { numberProblem, parseNumber } from './numbers.ts';
 import { splitLine } from './parse.ts';
 import type { PlainBatch, PlainSink } from './plain.ts';
-import { measureGaps, type Gaps } from './gaps.ts';
+import { disorder, measureGaps, stepRuns, type Gaps } from './gaps.ts';
 import { parseTime, parseTimeOfDay } from './time.ts';
 import type { Bars, DecimalMark, RejectReason, Rejection } from './types.ts';
 
@@ -48,7 +48,8 @@ export class BarBuilder implements PlainSink {
   private time = new Float64Array(0);
   private ohlc = [new Float64Array(0), new Float64Array(0), new Float64Array(0), new Float64Array(0)];
   private volume = new Float64Array(0);
-  private tickVolume = new Float64Array(0);
+  /** Kept only when the file has a tick volume column (MetaTrader 5), which may stand in for volume. */
+  private tickVolume: Float64Array | null = null;
   private ob: Float64Array | null = null;
   private lines = new Uint32Array(0);
   private rowsRead = 0;
@@ -61,6 +62,7 @@ export class BarBuilder implements PlainSink {
     const c = layout.columns;
     this.priceCols = [c.open, c.high, c.low, c.close];
     if (layout.orderBookLevels > 0) this.ob = new Float64Array(0);
+    if (c.tickVolume >= 0) this.tickVolume = new Float64Array(0);
     if (expectedRows > 0) this.grow(expectedRows);
   }
 
@@ -78,7 +80,7 @@ export class BarBuilder implements PlainSink {
     this.time = copy(this.time);
     this.ohlc = this.ohlc.map((a) => copy(a));
     this.volume = copy(this.volume);
-    this.tickVolume = copy(this.tickVolume);
+    if (this.tickVolume !== null) this.tickVolume = copy(this.tickVolume);
     if (this.ob !== null) this.ob = copy(this.ob, ORDER_BOOK_DIM);
     const lines = new Uint32Array(cap);
     lines.set(this.lines);
@@ -105,7 +107,7 @@ export class BarBuilder implements PlainSink {
     this.ohlc[2].set(b.low.subarray(0, count), k);
     this.ohlc[3].set(b.close.subarray(0, count), k);
     this.volume.set(b.volume.subarray(0, count), k);
-    this.tickVolume.set(b.tickVolume.subarray(0, count), k);
+    this.tickVolume?.set(b.tickVolume.subarray(0, count), k);
     this.ob?.set(b.book.subarray(0, count * ORDER_BOOK_DIM), k * ORDER_BOOK_DIM);
     this.lines.set(b.lines.subarray(0, count), k);
     this.n += count;
@@ -163,7 +165,7 @@ export class BarBuilder implements PlainSink {
     this.ohlc[2][k] = this.price[2];
     this.ohlc[3][k] = this.price[3];
     this.volume[k] = v;
-    this.tickVolume[k] = tv;
+    if (this.tickVolume !== null) this.tickVolume[k] = tv;
     this.lines[k] = line;
   }
 
@@ -223,12 +225,8 @@ export class BarBuilder implements PlainSink {
     const n = this.n;
     if (n < 2) throw new UserError(this.noBarsMessage(n));
     const { time, lines } = this;
-    let outOfOrder = 0;
-    let repeats = 0;
-    for (let i = 1; i < n; i++) {
-      if (time[i] < time[i - 1]) outOfOrder++;
-      else if (time[i] === time[i - 1]) repeats++;
-    }
+    const runs = stepRuns(time.subarray(0, n));
+    const { outOfOrder, repeats } = disorder(runs);
     // The rows to keep, in time order; needed only when some are out of order or repeat a time.
     let order = new Uint32Array(0);
     const duplicateLines: number[] = [];
@@ -251,14 +249,16 @@ export class BarBuilder implements PlainSink {
     }
     const sorted = outOfOrder === 0 && repeats === 0;
     const m = sorted ? n : order.length;
+    // Arrays sized from the file's size are a few percent long: kept as they are, not copied.
+    const trim = this.capacity - n <= n / 16 ? 'subarray' : 'slice';
     const pick = (a: Float64Array) => {
-      if (sorted) return a.slice(0, n);
+      if (sorted) return a[trim](0, n);
       const out = new Float64Array(m);
       for (let k = 0; k < m; k++) out[k] = a[order[k]];
       return out;
     };
     const pickBook = (a: Float64Array) => {
-      if (sorted) return a.slice(0, n * ORDER_BOOK_DIM);
+      if (sorted) return a[trim](0, n * ORDER_BOOK_DIM);
       const out = new Float64Array(m * ORDER_BOOK_DIM);
       for (let k = 0; k < m; k++) out.set(a.subarray(order[k] * ORDER_BOOK_DIM, (order[k] + 1) * ORDER_BOOK_DIM), k * ORDER_BOOK_DIM);
       return out;
@@ -271,10 +271,11 @@ export class BarBuilder implements PlainSink {
       high: pick(this.ohlc[1]),
       low: pick(this.ohlc[2]),
       close: pick(this.ohlc[3]),
-      volume: pick(volumeSource === 'tick_volume' ? this.tickVolume : this.volume),
+      volume: pick(volumeSource === 'tick_volume' ? this.tickVolume as Float64Array : this.volume),
       orderBook: this.ob === null ? null : pickBook(this.ob),
     };
-    return { bars, rowsRead: this.rowsRead, rejected: this.rejected, duplicates, duplicateLines, outOfOrder, volumeSource, ...measureGaps(bars.time) };
+    return { bars, rowsRead: this.rowsRead, rejected: this.rejected, duplicates, duplicateLines, outOfOrder, volumeSource,
+      ...measureGaps(bars.time, sorted ? runs : stepRuns(bars.time)) };
   }
 
   private chooseVolume(): BuildResult['volumeSource'] {

@@ -4,9 +4,9 @@
 // module's memory (addresses in bytes) and keeps no state. bot/preprocess.py is the same
 // arithmetic in numpy; keep the three in step.
 
-/** Where the caller's arrays may start. */
-export function heapBase(): usize {
-  return __heap_base;
+/** Where the caller's arrays may start: past this module's own (the volume table below). */
+export function scratchBase(): usize {
+  return (changetype<usize>(log1pTable) + (<usize>LOG1P_TABLE << 3) + 15) & ~15;
 }
 
 @inline function at(p: usize, i: i32): f64 {
@@ -17,6 +17,35 @@ export function heapBase(): usize {
   store<f64>(p + (<usize>i << 3), v);
 }
 
+/** Where the series of lnRatio is used: |x - 1| below this. */
+const NEAR_ONE: f64 = 1.0 / 128;
+
+/**
+ * ln(x), fast for x near 1, as nearly every ratio of two nearby prices is: the series
+ * ln(1 + u) = u - u²/2 + u³/3 - ... in u = x - 1 (exact there), whose terms past u⁸ are below
+ * 2⁻⁵⁶ of the sum, so it is within an ulp or two of Math.log; Math.log elsewhere.
+ */
+@inline function lnRatio(x: f64): f64 {
+  const u = x - 1;
+  if (!(Math.abs(u) < NEAR_ONE)) return Math.log(x);
+  return u * (1 - u * (1.0 / 2 - u * (1.0 / 3 - u * (1.0 / 4 - u * (1.0 / 5 - u * (1.0 / 6 - u * (1.0 / 7 - u * (1.0 / 8))))))));
+}
+
+/** ln(1 + v) of the whole volumes below this, computed once each: volumes repeat. */
+const LOG1P_TABLE: i32 = 1 << 16;
+const log1pTable = new StaticArray<f64>(LOG1P_TABLE).fill(-1); // -1: not yet computed
+
+@inline function log1pVolume(v: f64): f64 {
+  const k = i32(v);
+  if (f64(k) != v || <u32>k >= <u32>LOG1P_TABLE) return Math.log1p(v);
+  let y = log1pTable[k];
+  if (y < 0) {
+    y = Math.log1p(v);
+    log1pTable[k] = y;
+  }
+  return y;
+}
+
 /**
  * The five raw bar features of `count` bars into `out` (count × 5): ln(open, high, low and
  * close over the previous close), ln(1 + volume). `close` starts one bar earlier than the others.
@@ -25,11 +54,11 @@ export function barFeatures(close: usize, open: usize, high: usize, low: usize, 
   for (let i = 0; i < count; i++) {
     const prev = at(close, i);
     const row = i * 5;
-    put(out, row, Math.log(at(open, i) / prev));
-    put(out, row + 1, Math.log(at(high, i) / prev));
-    put(out, row + 2, Math.log(at(low, i) / prev));
-    put(out, row + 3, Math.log(at(close, i + 1) / prev));
-    put(out, row + 4, Math.log1p(at(volume, i)));
+    put(out, row, lnRatio(at(open, i) / prev));
+    put(out, row + 1, lnRatio(at(high, i) / prev));
+    put(out, row + 2, lnRatio(at(low, i) / prev));
+    put(out, row + 3, lnRatio(at(close, i + 1) / prev));
+    put(out, row + 4, log1pVolume(at(volume, i)));
   }
 }
 
@@ -62,7 +91,7 @@ export function bookFeatures(book: usize, out: usize, count: i32): void {
  */
 export function returnsAndVolatility(close: usize, raw: usize, r: usize, v: usize, count: i32, h: i32, eps: f64): void {
   for (let i = 0; i < count; i++) {
-    put(r, i, Math.log(at(close, i + h) / at(close, i)));
+    put(r, i, lnRatio(at(close, i + h) / at(close, i)));
     let ss: f64 = 0;
     for (let k = 1; k <= h; k++) {
       const step = at(raw, (i + k) * 5 + 3);
