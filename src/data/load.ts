@@ -42,6 +42,9 @@ export interface LoadResult {
   report: LoadReport;
 }
 
+/** The shortest line a bar can have: an 8-digit unix time, four one-digit prices, four delimiters. */
+const MIN_LINE_BYTES = 16;
+
 /** Counts line breaks (LF, CRLF or lone CR) up to `limit`. */
 function countLines(text: string, limit: number): number {
   let n = 0;
@@ -129,8 +132,10 @@ export async function loadBars(file: ByteSource, opts: LoadOptions = {}): Promis
   const hash = fileHash(source);
   let bytes = 0;
   // The opening lines' length tells how many rows the whole file has, near enough to size
-  // the arrays once (a few percent over; they grow if it was too few).
-  const expectRows = (lines: number) => (total === null || lines === 0 ? 0 : Math.ceil((total / bytes) * lines * 1.05));
+  // the arrays once (a few percent over; they grow if it was too few). No bar line is
+  // shorter than MIN_LINE_BYTES, which bounds a guess misled by short opening lines.
+  const expectRows = (lines: number) => (total === null || lines === 0 ? 0
+    : Math.ceil(Math.min((total / bytes) * lines * 1.05, total / MIN_LINE_BYTES)));
   const bars = new Utf8ToBars(new PlainLines(), opts.mapping, expectRows);
   let utf8: Utf8Chunks | null = null;
   let encoding: EncodingGuess | null = null;

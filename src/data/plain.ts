@@ -57,7 +57,7 @@ interface Kernel {
   batchLines: WebAssembly.Global;
   state: WebAssembly.Global;
   configure(fields: number, delimiter: number, mark: number, quoted: boolean, lineBreak: number, header: number,
-    date: number, time: number, kind: number, book: boolean): void;
+    long: number, date: number, time: number, kind: number, book: boolean): void;
   scan(pos: number, end: number, last: boolean): number;
 }
 
@@ -109,7 +109,7 @@ export class PlainLines {
     const slots = new Int32Array(k.memory.buffer, k.slots.value, k.SLOTS.value);
     slots.set([c.open, c.high, c.low, c.close, c.volume, c.tickVolume, ...layout.orderBook]);
     k.configure(layout.fieldCount, layout.delimiter.charCodeAt(0), layout.decimal.charCodeAt(0), layout.quotedLines,
-      layout.newline === '\r' ? 13 : 10, layout.headerLine, c.date, c.time, k[TIME_KINDS[layout.timeFormat]].value,
+      layout.newline === '\r' ? 13 : 10, layout.headerLine, MAX_LINE_CHARS, c.date, c.time, k[TIME_KINDS[layout.timeFormat]].value,
       layout.orderBookLevels > 0);
     this.sink = sink;
   }
@@ -137,16 +137,25 @@ export class PlainLines {
     do {
       status = kernel.scan(state[NEXT], end, last);
       if (state[COUNT] > 0) sink.addBatch(this.batch, state[COUNT]);
-      if (status === declined) sink.addLine(input, state[LINE_START], state[LINE_END], state[LINE_NUMBER]);
+      if (status === declined) {
+        const [start, end, line] = [state[LINE_START], state[LINE_END], state[LINE_NUMBER]];
+        if (end - start > MAX_LINE_CHARS) checkLength(input.subarray(start, end), line);
+        sink.addLine(input, start, end, line);
+      }
     } while (status !== needMore);
     // The unfinished line moves to the front, for the next piece to complete.
     const next = state[NEXT];
     input.copyWithin(0, next, end);
     this.carried = end - next;
     state[NEXT] = 0;
-    if (this.carried > MAX_LINE_CHARS && characters(input.subarray(0, this.carried)) > MAX_LINE_CHARS) {
-      throw new UserError(`line ${state[LINE_NUMBER]} is longer than ${MAX_LINE_CHARS} characters: ` +
-        'this is not a CSV of bars (it may be binary, or have no line breaks)');
-    }
+    if (this.carried > MAX_LINE_CHARS) checkLength(input.subarray(0, this.carried), state[LINE_NUMBER]);
+  }
+}
+
+/** Refuses a line (whole, or the start of one) of more than MAX_LINE_CHARS characters: whatever the chunking, the same sentence. */
+function checkLength(bytes: Uint8Array, line: number): void {
+  if (characters(bytes) > MAX_LINE_CHARS) {
+    throw new UserError(`line ${line} is longer than ${MAX_LINE_CHARS} characters: ` +
+      'this is not a CSV of bars (it may be binary, or have no line breaks)');
   }
 }

@@ -116,6 +116,7 @@ export class BarBuilder implements PlainSink {
 
   /** Line number `line`, bytes[start, end) of UTF-8 without its line break: the general path. */
   addLine(bytes: Uint8Array, start: number, end: number, line: number): void {
+    if (line <= this.layout.headerLine) return; // a long header line, handed back to be measured
     this.addRow(splitLine(utf8.decode(bytes.subarray(start, end)), this.layout.delimiter, !this.layout.quotedLines), line);
   }
 

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  barFeatureMatrix, columnStats, forwardReturns, labelBars, orderBookFeatureMatrix, standardize, type Stats,
+  barFeatureMatrix, columnStats, forwardReturns, labelBars, orderBookFeatureMatrix, quantile, standardize, type Stats,
 } from '../../src/data/features.ts';
 import type { Bars } from '../../src/data/types.ts';
 import { Rng } from '../../src/random.ts';
@@ -120,6 +120,10 @@ describe('the features kernel', () => {
     for (let k = 5; k < N * 5; k++) expected[k] = Math.max(-10, Math.min(10, (raw[k] - mean[k % 5]) / stats.std[k % 5]));
     expect(z).toEqual(expected);
     expect(z.some((x) => x === 10 || x === -10)).toBe(true); // the jumps are clipped
+  });
+
+  it('gives NaN for the quantile of nothing, as numpy does', () => {
+    expect(quantile(new Float64Array(0), 1 / 3)).toBeNaN();
   });
 
   it('labels every bar with a future and none after', () => {

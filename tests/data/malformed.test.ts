@@ -69,6 +69,15 @@ describe('files that are not bars', () => {
     await expectUserError(loadBars(pieces(), { chunkBytes: 4096 }), /line 4 is longer than/);
   });
 
+  it('refuses a long line between good ones in any chunking, even one the fast path could read', async () => {
+    const line = (m: number, note: string) => `2024-01-02 ${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')},${note},1.1,1.2,1.0,1.1`;
+    const rows = Array.from({ length: 30_000 }, (_, i) => line(i, i === 15_000 ? 'x'.repeat(40_000) : 'ok'));
+    const bytes = utf8(`time,note,open,high,low,close\n${rows.join('\n')}\n`);
+    for (const chunkBytes of [3 << 20, 1 << 20, 65_536, 4097]) {
+      await expectUserError(loadBars(bytes, { chunkBytes }), /^line 15002 is longer than 16384 characters/);
+    }
+  });
+
   it('counts the limit in characters, not bytes: 7,000 euro signs (21,000 bytes) in a cell are not too long', async () => {
     const text = `time,note,open,high,low,close\n${['00', '01', '02'].map((m) => `2024-01-02 00:${m},${'€'.repeat(7000)},1.1,1.2,1.0,1.1`).join('\n')}\n`;
     const bytes = utf8(text);

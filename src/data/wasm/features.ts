@@ -148,6 +148,7 @@ export function labels(r: usize, v: usize, count: i32, theta: f64, volMean: f64,
  * found by selection.
  */
 export function quantile(a: usize, n: i32, q: f64, absolute: bool): f64 {
+  if (n <= 0) return NaN;
   if (absolute) for (let i = 0; i < n; i++) put(a, i, Math.abs(at(a, i)));
   const pos = q * f64(n - 1);
   const lo = i32(Math.floor(pos));

@@ -24,7 +24,7 @@ const BOOK_DIM: i32 = 40;
 export const NEED_MORE: i32 = 0;
 /** The batch is full. */
 export const BATCH_FULL: i32 = 1;
-/** The line at lineStart..lineEnd is not plain (or is blank). */
+/** The line at lineStart..lineEnd is not plain (or is blank, or long). */
 export const DECLINED: i32 = 2;
 
 // How times are written (configure's timeKind).
@@ -78,6 +78,7 @@ let mark = 46;
 let quotedLines: bool = false;
 let breakByte = 10;
 let headerLine = 0;
+let longLine = 0;
 let dateCol = -1;
 let timeCol = 0;
 let timeKind = TIME_NONE;
@@ -89,8 +90,9 @@ let lastDate = -1;
 let lastDayMs: f64 = NaN;
 
 /** Sets the layout for a new file; `slots` must be written first. */
+/** `long`: bytes past which a line is declined, for the loader to measure against its limit. */
 export function configure(
-  fields: i32, delimiterByte: i32, markByte: i32, quoted: bool, lineBreak: i32, header: i32,
+  fields: i32, delimiterByte: i32, markByte: i32, quoted: bool, lineBreak: i32, header: i32, long: i32,
   date: i32, time: i32, kind: i32, book: bool,
 ): void {
   fieldCount = fields;
@@ -99,6 +101,7 @@ export function configure(
   quotedLines = quoted;
   breakByte = lineBreak;
   headerLine = header;
+  longLine = long;
   dateCol = date;
   timeCol = time;
   timeKind = fields <= MAX_FIELDS ? kind : TIME_NONE;
@@ -123,7 +126,8 @@ export function scan(pos: i32, end: i32, last: bool): i32 {
     const lineEnd = stop > start && i32(input[stop - 1]) == CR ? stop - 1 : stop;
     const line = lineNumber++;
     pos = stop < end ? stop + 1 : end;
-    if (line > headerLine && !readBar(start, lineEnd, line)) {
+    const long = lineEnd - start > longLine; // for the loader to measure against its limit
+    if (long || (line > headerLine && !readBar(start, lineEnd, line))) {
       state[LINE_START] = start;
       state[LINE_END] = lineEnd;
       state[LINE_NUMBER] = line;
