@@ -8,7 +8,7 @@ import { numel } from './state-dict.ts';
 import type { StateDict } from './state-dict.ts';
 import { contiguousStrides, PyDict, PyTensor, unpickle, writeStateDictPickle } from './pickle.ts';
 import type { PyValue } from './pickle.ts';
-import { readZip, writeZip } from './zip.ts';
+import { readZip, writeZip, zipSize } from './zip.ts';
 import type { ZipEntry } from './zip.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // "PK\3\4", a local file header
@@ -18,24 +18,41 @@ const PICKLE_PROTO = 0x80;
 // torch.save writes file format version 3 (caffe2/serialize/inline_container.h kProducedFileFormatVersion).
 const FILE_FORMAT_VERSION = '3\n';
 
+/** The records of a .pth in torch.save's order: data.pkl, byteorder, data/0..N-1, version, .data/serialization_id. */
+function recordNames(tensors: number): string[] {
+  return ['data.pkl', 'byteorder', ...Array.from({ length: tensors }, (_, i) => `data/${i}`), 'version', '.data/serialization_id'];
+}
+
+const BYTEORDER = 'little'; // typed arrays are little-endian on every platform we run on
+const SERIALIZATION_ID_DIGITS = 40;
+
 /**
- * The state_dict as torch.save writes it, records in torch's order: data.pkl, byteorder,
- * data/0..N-1, version, .data/serialization_id (PyTorch 1.13 ignores the records it predates).
+ * The state_dict as torch.save writes it, records in torch's order (recordNames; PyTorch
+ * 1.13 ignores the records it predates).
  */
 export function writePth(sd: StateDict, archiveName = 'nexus_transformer'): Uint8Array {
-  if (archiveName === '' || archiveName.includes('/')) throw new Error(`invalid archive name '${archiveName}'`);
+  checkArchiveName(archiveName);
   const tensors = [...sd].map(([key, t]) => {
     if (t.data.length !== numel(t.shape)) throw new Error(`${key}: ${t.data.length} values for shape [${t.shape}]`);
     return { key, shape: t.shape, bytes: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) };
   });
-  const records: ZipEntry[] = [
-    { name: 'data.pkl', data: writeStateDictPickle(tensors) },
-    { name: 'byteorder', data: ascii('little') }, // typed arrays are little-endian on every platform we run on
-    ...tensors.map((t, i) => ({ name: `data/${i}`, data: t.bytes })),
-    { name: 'version', data: ascii(FILE_FORMAT_VERSION) },
-  ];
-  records.push({ name: '.data/serialization_id', data: ascii(serializationId(records)) });
+  const names = recordNames(tensors.length);
+  const records: ZipEntry[] = [writeStateDictPickle(tensors), ascii(BYTEORDER), ...tensors.map((t) => t.bytes), ascii(FILE_FORMAT_VERSION)]
+    .map((data, i) => ({ name: names[i], data }));
+  records.push({ name: names[records.length], data: ascii(serializationId(records)) });
   return writeZip(records.map((r) => ({ name: `${archiveName}/${r.name}`, data: r.data })));
+}
+
+/** The size of writePth's file for tensors of these names and shapes, without writing it. */
+export function pthSize(tensors: readonly { key: string; shape: readonly number[] }[], archiveName = 'nexus_transformer'): number {
+  checkArchiveName(archiveName);
+  const lengths = [writeStateDictPickle(tensors).length, BYTEORDER.length, ...tensors.map((t) => 4 * numel(t.shape)),
+    FILE_FORMAT_VERSION.length, SERIALIZATION_ID_DIGITS];
+  return zipSize(recordNames(tensors.length).map((name, i) => ({ name: `${archiveName}/${name}`, length: lengths[i] })));
+}
+
+function checkArchiveName(archiveName: string): void {
+  if (archiveName === '' || archiveName.includes('/')) throw new Error(`invalid archive name '${archiveName}'`);
 }
 
 /**
@@ -47,7 +64,8 @@ function serializationId(records: readonly ZipEntry[]): string {
   const crcs = new Uint8Array(records.length * 4);
   const view = new DataView(crcs.buffer);
   records.forEach((r, i) => view.setUint32(4 * i, crc32(r.data), true));
-  return String(names).padStart(20, '0') + String(crc32(crcs)).padStart(20, '0');
+  const half = SERIALIZATION_ID_DIGITS / 2;
+  return String(names).padStart(half, '0') + String(crc32(crcs)).padStart(half, '0');
 }
 
 /** Reads a torch.save(state_dict) file; `fileName` starts every error sentence. */

@@ -37,24 +37,35 @@ const U32_MAX = 0xffffffff;
 
 const METHOD_NAMES: Record<number, string> = { 8: 'deflate', 9: 'deflate64', 12: 'bzip2', 14: 'lzma', 93: 'zstd' };
 
+/** Where each entry's local header goes and how much padding aligns its data; then the central directory. */
+function layout(names: readonly Uint8Array[], lengths: readonly number[]) {
+  const headerOffsets: number[] = [];
+  const paddings: number[] = [];
+  let cursor = 0;
+  names.forEach((name, i) => {
+    headerOffsets.push(cursor);
+    const unpadded = cursor + LOCAL_HEADER_SIZE + name.length + 4;
+    const padding = (ALIGNMENT - (unpadded % ALIGNMENT)) % ALIGNMENT;
+    paddings.push(padding);
+    cursor = unpadded + padding + lengths[i];
+  });
+  const centralOffset = cursor;
+  const centralSize = names.reduce((n, name) => n + CENTRAL_HEADER_SIZE + name.length, 0);
+  return { headerOffsets, paddings, centralOffset, centralSize, total: centralOffset + centralSize + EOCD_SIZE };
+}
+
+/** The size writeZip gives entries of these names and data lengths, without writing them. */
+export function zipSize(entries: readonly { name: string; length: number }[]): number {
+  const encoder = new TextEncoder();
+  return layout(entries.map((e) => encoder.encode(e.name)), entries.map((e) => e.length)).total;
+}
+
 /** Writes a zip archive of STORED entries, each entry's data 64-byte aligned as torch.save does. */
 export function writeZip(entries: readonly ZipEntry[]): Uint8Array {
   const encoder = new TextEncoder();
   const names = entries.map((e) => encoder.encode(e.name));
   // Layout first: where each local header and its data go, then the central directory.
-  const headerOffsets: number[] = [];
-  const paddings: number[] = [];
-  let cursor = 0;
-  entries.forEach((entry, i) => {
-    headerOffsets.push(cursor);
-    const unpadded = cursor + LOCAL_HEADER_SIZE + names[i].length + 4;
-    const padding = (ALIGNMENT - (unpadded % ALIGNMENT)) % ALIGNMENT;
-    paddings.push(padding);
-    cursor = unpadded + padding + entry.data.length;
-  });
-  const centralOffset = cursor;
-  const centralSize = names.reduce((n, name) => n + CENTRAL_HEADER_SIZE + name.length, 0);
-  const total = centralOffset + centralSize + EOCD_SIZE;
+  const { headerOffsets, paddings, centralOffset, centralSize, total } = layout(names, entries.map((e) => e.data.length));
   if (total > U32_MAX || entries.length > U16_MAX) {
     throw new UserError(`the export would be ${total} bytes in ${entries.length} records, more than a zip archive without zip64 can hold (4 GiB, 65535 records)`);
   }

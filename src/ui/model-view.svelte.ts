@@ -7,8 +7,7 @@ import { isUserError } from '../errors.ts';
 import { customConfig, type ModelConfig } from '../model/config.ts';
 import { trainingStepFlops } from '../model/flops.ts';
 import { paramSpecs, parameterCount, stateDictBytes } from '../model/params.ts';
-import { numel } from '../formats/state-dict.ts';
-import { writeStateDictPickle } from '../formats/pickle.ts';
+import { pthSize } from '../formats/pth.ts';
 
 export const customFields = ['d_model', 'nhead', 'num_layers', 'dim_feedforward', 'seq_len', 'ob_hidden', 'dropout'] as const;
 export type CustomField = (typeof customFields)[number];
@@ -126,26 +125,11 @@ function cachedPthBytes(c: ModelConfig): number {
 }
 
 /**
- * The size of `nexus_transformer.pth` without building it (v2 would be 13 MB per keystroke):
- * the exact data.pkl (writeStateDictPickle, a few KiB), the tensor bytes, and the zip layout
- * of src/formats/zip.ts (30-byte local header, name, 4-byte padding field and padding to 64
- * bytes; 46-byte central header and name; 22-byte end record). The model view's browser test
- * holds it to writePth's length, so a change there cannot go unnoticed.
+ * The size of `nexus_transformer.pth` without building it (v2 would be 13 MB per
+ * keystroke): formats/pth.ts lays it out from the parameters' names and shapes alone.
  */
 export function pthFileBytes(c: ModelConfig, archiveName = 'nexus_transformer'): number {
-  const specs = paramSpecs(c);
-  const pickle = writeStateDictPickle(specs.map((s) => ({ key: s.name, shape: s.shape }))).length;
-  // pth.ts's records (names are ASCII): data.pkl, byteorder ("little"), data/0..N-1, version ("3\n"), .data/serialization_id (40 digits)
-  const records: [string, number][] = [
-    ['data.pkl', pickle], ['byteorder', 6], ...specs.map((s, i): [string, number] => [`data/${i}`, 4 * numel(s.shape)]),
-    ['version', 2], ['.data/serialization_id', 40],
-  ];
-  let cursor = 0;
-  for (const [name, bytes] of records) {
-    const unpadded = cursor + 30 + archiveName.length + 1 + name.length + 4;
-    cursor = unpadded + ((64 - (unpadded % 64)) % 64) + bytes;
-  }
-  return records.reduce((n, [name]) => n + 46 + archiveName.length + 1 + name.length, cursor) + 22;
+  return pthSize(paramSpecs(c).map((s) => ({ key: s.name, shape: s.shape })), archiveName);
 }
 
 export function formatNumber(x: number, significant = 3): string {

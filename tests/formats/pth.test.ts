@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeStateDictPickle } from '../../src/formats/pickle.ts';
-import { readPth, writePth } from '../../src/formats/pth.ts';
+import { pthSize, readPth, writePth } from '../../src/formats/pth.ts';
 import type { StateDict } from '../../src/formats/state-dict.ts';
 import { readZip } from '../../src/formats/zip.ts';
 import { archive, bytesOf, indexOf, pickleBytes, smallStateDict, u32 } from './helpers.ts';
@@ -34,6 +34,14 @@ describe('pth round trip', () => {
     expect(new TextDecoder().decode(entries[7].data)).toMatch(/^\d{40}$/);
     for (const e of entries) expect(e.data.byteOffset % 64).toBe(0);
   });
+  it('knows its size without writing it, whatever the archive name', () => {
+    const sd = smallStateDict();
+    const tensors = [...sd].map(([key, t]) => ({ key, shape: t.shape }));
+    expect(pthSize(tensors)).toBe(writePth(sd).length);
+    expect(pthSize(tensors, 'archive')).toBe(writePth(sd, 'archive').length);
+    expect(pthSize([])).toBe(writePth(new Map()).length);
+  });
+
   it('is deterministic', () => {
     expect(writePth(smallStateDict())).toEqual(writePth(smallStateDict()));
   });
