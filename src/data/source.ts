@@ -79,6 +79,20 @@ export async function sha256Of(source: ByteSource): Promise<string> {
   return hash.hex();
 }
 
+/**
+ * Why a picked file is not the one a link or a run names, from their SHA-256s (names as
+ * they may be shown; `detail` such as the size follows the named one's); null when it is,
+ * or when the link or run names no SHA-256.
+ */
+export function fileMismatch(picked: { name: string; sha256: string }, named: { name: string; sha256: string | null; detail?: string },
+  owner: 'link' | 'run'): string | null {
+  if (named.sha256 === null || named.sha256 === picked.sha256) return null;
+  const whose = owner === 'link' ? 'this link trains on' : 'this run trained on';
+  const described = named.detail === undefined ? `"${named.name}"` : `"${named.name}", ${named.detail}`;
+  return `"${picked.name}" is not the file ${whose}: its SHA-256 starts ${picked.sha256.slice(0, 12)}, ` +
+    `the ${owner}'s (${described}) starts ${named.sha256.slice(0, 12)}`;
+}
+
 export interface EncodingGuess {
   encoding: Encoding;
   bom: boolean;

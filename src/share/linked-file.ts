@@ -2,7 +2,7 @@
 // file cannot travel in the link, so the user picks it, and it must hash to the link's
 // SHA-256 before the link's settings are applied to it.
 
-import { sha256Of } from '../data/source.ts';
+import { fileMismatch, sha256Of } from '../data/source.ts';
 import { shown } from './query.ts';
 
 export interface LinkedFile {
@@ -19,10 +19,6 @@ export interface FileCheck {
 /** Hashes the picked file and compares it with the link's SHA-256 (a link without one accepts any file). */
 export async function checkLinkedFile(wanted: LinkedFile, file: Blob, fileName: string): Promise<FileCheck> {
   const sha256 = await sha256Of(file);
-  if (wanted.sha256 === null || sha256 === wanted.sha256) return { sha256 };
-  return {
-    sha256,
-    problem: `"${shown(fileName)}" is not the file this link trains on: its SHA-256 starts ${sha256.slice(0, 12)}, `
-      + `the link's ("${shown(wanted.name)}") starts ${wanted.sha256.slice(0, 12)}`,
-  };
+  const problem = fileMismatch({ name: shown(fileName), sha256 }, { name: shown(wanted.name), sha256: wanted.sha256 }, 'link');
+  return problem === null ? { sha256 } : { sha256, problem };
 }

@@ -3,7 +3,7 @@
 // whose SHA-256 must match) and the run's own model and settings.
 
 import { UserError } from '../errors.ts';
-import { sha256Of } from '../data/source.ts';
+import { fileMismatch, sha256Of } from '../data/source.ts';
 import type { StartRun } from '../protocol.ts';
 import type { RunLock } from './locks.ts';
 import { bestCheckpoint, latestCheckpoint } from './prune.ts';
@@ -69,13 +69,10 @@ export async function resumePlan(store: RunStore, lock: RunLock, runId: string, 
 /** The SHA-256 of a re-picked file, after checking that it is the file the run trained on. */
 export async function checkPickedFile(data: RunData, file: Blob): Promise<string> {
   const sha256 = await sha256Of(file);
-  // null: the run stopped before the worker's load report, so there is nothing to compare.
-  if (data.sha256 !== null && sha256 !== data.sha256) {
-    throw new UserError(
-      `"${fileName(file, 'the picked file')}" is not the file this run trained on: its SHA-256 starts ${sha256.slice(0, 12)}, ` +
-        `the run's ("${data.file_name}", ${sizeText(data.bytes)}) starts ${data.sha256.slice(0, 12)}`,
-    );
-  }
+  // A null sha256: the run stopped before the worker's load report, so there is nothing to compare.
+  const problem = fileMismatch({ name: fileName(file, 'the picked file'), sha256 },
+    { name: data.file_name, sha256: data.sha256, detail: sizeText(data.bytes) }, 'run');
+  if (problem !== null) throw new UserError(problem);
   return sha256;
 }
 
