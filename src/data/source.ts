@@ -10,7 +10,7 @@ import type { Encoding } from './types.ts';
 export type ByteSource = Uint8Array | Blob | AsyncIterable<Uint8Array>;
 
 /** The chunk size for a Uint8Array source: large enough to be fast, small enough for steady progress. */
-export const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 20;
 
 /** A Blob small enough to hold, read whole (the parse and the hash then share its bytes); any other source as it is. */
 export async function holdSmallBlob(source: ByteSource): Promise<ByteSource> {
@@ -65,7 +65,7 @@ async function* rawChunks(source: ByteSource, chunkBytes: number): AsyncGenerato
 }
 
 /** a then b, in a new array. */
-export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
