@@ -6,7 +6,7 @@
 import { UserError } from '../errors.ts';
 import { matchNames, noOrderBook, normalizeName, type NamedColumns } from './names.ts';
 import {
-  detectDecimal, detectDelimiter, detectHeader, detectNewline, detectQuotedLines, isValueCell, modalLength,
+  detectDecimal, detectDelimiter, detectHeader, detectNewline, detectQuotedLines, modalLength,
   sampleLines, splitLines, unquoteLine, type Newline, type SampleLine,
 } from './sniff.ts';
 import { dayMonthOrder, guessTime, isTimeOfDay, parseTimeOfDay, type TimeGuess } from './time.ts';

@@ -138,9 +138,9 @@ export class PlainLines {
       status = kernel.scan(state[NEXT], end, last);
       if (state[COUNT] > 0) sink.addBatch(this.batch, state[COUNT]);
       if (status === declined) {
-        const [start, end, line] = [state[LINE_START], state[LINE_END], state[LINE_NUMBER]];
-        if (end - start > MAX_LINE_CHARS) checkLength(input.subarray(start, end), line);
-        sink.addLine(input, start, end, line);
+        const [start, stop, line] = [state[LINE_START], state[LINE_END], state[LINE_NUMBER]];
+        if (stop - start > MAX_LINE_CHARS) checkLength(input.subarray(start, stop), line);
+        sink.addLine(input, start, stop, line);
       }
     } while (status !== needMore);
     // The unfinished line moves to the front, for the next piece to complete.

@@ -70,8 +70,7 @@ export class BarBuilder implements PlainSink {
     return this.rowsRead;
   }
 
-  private grow(to = Math.max(1024, this.capacity * 2)): void {
-    const cap = to;
+  private grow(cap = Math.max(1024, this.capacity * 2)): void {
     const copy = (a: Float64Array, width = 1) => {
       const b = new Float64Array(cap * width);
       b.set(a);
